@@ -1,0 +1,20 @@
+# slabbin_find_jni(): sets SLABBIN_JNI_INCLUDE_DIRS to the folders holding jni.h and jni_md.h.
+# Only the headers are needed (the library calls no JVM function it would have to link), so this
+# looks in JAVA_HOME (CMake variable, then environment) before falling back to FindJNI.
+function(slabbin_find_jni)
+  set(_homes "${JAVA_HOME}" "$ENV{JAVA_HOME}")
+  foreach(h IN LISTS _homes)
+    if(h AND EXISTS "${h}/include/jni.h")
+      file(GLOB _md "${h}/include/*/jni_md.h")
+      if(_md)
+        list(GET _md 0 _md0)
+        get_filename_component(_mddir "${_md0}" DIRECTORY)
+        set(SLABBIN_JNI_INCLUDE_DIRS "${h}/include;${_mddir}" PARENT_SCOPE)
+        message(STATUS "slabbin: JNI headers from ${h}")
+        return()
+      endif()
+    endif()
+  endforeach()
+  find_package(JNI REQUIRED)
+  set(SLABBIN_JNI_INCLUDE_DIRS "${JNI_INCLUDE_DIRS}" PARENT_SCOPE)
+endfunction()

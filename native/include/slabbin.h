@@ -1,0 +1,210 @@
+/*
+ * slabbin.h - a slab allocator for fixed-size, fixed-alignment slots of native memory.
+ *
+ * An allocator serves slots of one layout (slot size and slot alignment, in bytes). It reserves
+ * memory from the system in slabs of `slab_capacity` slots each. Allocation takes the most recently
+ * freed slot if there is one (LIFO free list), otherwise the next never-used slot of the current
+ * slab (a bump), otherwise it reserves a new slab. Freeing pushes the slot on the free list. A
+ * slot's address never moves while it is allocated. Nothing is reserved before the first
+ * allocation; every slab is released by slabbin_destroy().
+ *
+ * Design sources: the Rust crate `slabbin` (free-list pop or bump in the newest slab, push on
+ * free, all slabs released at drop); J. Bonwick, "The Slab Allocator: An Object-Caching Kernel
+ * Memory Allocator", USENIX Summer 1994; J. Bonwick and J. Adams, "Magazines and Vmem", USENIX
+ * 2001; the Linux SLUB allocator; mimalloc (free-list sharding, owner lookup by address).
+ *
+ * Modes
+ *   Checked (the default, flags = 0): every free is validated before it changes anything. An
+ *   address that is not the start of a currently allocated slot of this allocator - NULL, a
+ *   foreign pointer, an address inside a slot, one past a slab's end, a slot of another allocator,
+ *   or a slot that is already free (a double free, however many frees happened in between) - is
+ *   refused with an error code and leaves the allocator exactly as it was. The owner lookup
+ *   (address -> slab) is O(1): a hash of address windows, with the last slab used checked first.
+ *   A per-slab bitmap records which slots are allocated. Foreign addresses are never read.
+ *   Allocation validates the free-list link it pops, so a write into a freed slot (use after
+ *   free) is reported as SLABBIN_ECORRUPT instead of handing out a wild pointer.
+ *   Unchecked (SLABBIN_UNCHECKED): no validation and no bitmap. Freeing anything but a currently
+ *   allocated slot of this allocator, or writing to a slot after freeing it, is undefined
+ *   behaviour, exactly as in the Rust crate.
+ *
+ * Slot stride
+ *   stride = max(slot_size, sizeof(void *)) rounded up to a multiple of slot_alignment, so that a
+ *   free slot can hold the free-list link and every slot address (the first slot of every slab
+ *   included) is a multiple of the alignment. A slab occupies slab_capacity * stride bytes.
+ *
+ * Threads
+ *   An allocator is not thread-safe: calls on one allocator must not overlap. Any thread may make
+ *   them as long as the caller orders them (e.g. one owner thread, or a lock). Distinct
+ *   allocators are independent.
+ *
+ * Error codes
+ *   Functions that can fail return an int: SLABBIN_OK (0) or one of the negative codes below.
+ *   Nothing in this library aborts or prints.
+ */
+#ifndef SLABBIN_H
+#define SLABBIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define SLABBIN_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#  define SLABBIN_API __attribute__((visibility("default")))
+#else
+#  define SLABBIN_API
+#endif
+
+/** Largest slot alignment accepted, in bytes (2 MiB). Every power of two from 1 up to it works. */
+#define SLABBIN_MAX_ALIGNMENT ((size_t)1 << 21)
+
+/** Flag for slabbin_create(): skip every validation (see "Modes" above). */
+#define SLABBIN_UNCHECKED 1u
+
+/** Status codes. */
+enum slabbin_status {
+    /** Success. */
+    SLABBIN_OK = 0,
+    /** Invalid argument: slot size 0, alignment not a power of two or above SLABBIN_MAX_ALIGNMENT,
+     *  slab capacity 0, a slab or its bookkeeping larger than the address space (overflow), a NULL
+     *  out-parameter or allocator, unknown flags. */
+    SLABBIN_EINVAL = -1,
+    /** Out of memory: the system refused a slab or bookkeeping, or the reserve limit set with
+     *  slabbin_set_reserve_limit() would be exceeded. The allocator is unchanged and usable. */
+    SLABBIN_ENOMEM = -2,
+    /** Not an address inside any slab of this allocator (NULL, foreign, one past a slab's end, a
+     *  slot of another allocator). Checked mode only. */
+    SLABBIN_EFOREIGN = -3,
+    /** Inside a slab of this allocator but not the start of a slot (an interior pointer).
+     *  Checked mode only. */
+    SLABBIN_EINTERIOR = -4,
+    /** The start of a slot of this allocator that is not currently allocated: freed already
+     *  (double free) or never handed out. Checked mode only. */
+    SLABBIN_EDOUBLEFREE = -5,
+    /** A free slot's free-list link was overwritten: the slot was written after it was freed
+     *  (use after free). Returned by allocation in checked mode; the free list is rebuilt from the
+     *  bitmaps before returning, so the allocator stays usable. */
+    SLABBIN_ECORRUPT = -6
+};
+
+/** An allocator. Opaque. */
+typedef struct slabbin slabbin_t;
+
+/** Statistics, a snapshot. Sizes in bytes, counts in slots or slabs. */
+typedef struct slabbin_stats {
+    uint64_t slot_size;       /**< requested slot size, bytes */
+    uint64_t alignment;       /**< slot alignment, bytes */
+    uint64_t stride;          /**< distance between consecutive slots, bytes */
+    uint64_t slab_capacity;   /**< slots per slab */
+    uint64_t slab_count;      /**< slabs reserved now */
+    uint64_t live_slots;      /**< slots allocated now */
+    uint64_t peak_live_slots; /**< largest live_slots since creation */
+    uint64_t reserved_bytes;  /**< bytes reserved from the system for slabs (slab_count * slab
+                                   capacity * stride); bookkeeping not included */
+} slabbin_stats_t;
+
+/**
+ * Computes the stride of a layout without creating an allocator.
+ * @return SLABBIN_OK and *stride, or SLABBIN_EINVAL for a size of 0, a bad alignment, overflow or
+ *         a NULL out-parameter.
+ */
+SLABBIN_API int slabbin_layout_stride(size_t slot_size, size_t slot_alignment, size_t *stride);
+
+/**
+ * Creates an allocator. Reserves no slab yet (only a small header).
+ * @param out            receives the allocator
+ * @param slot_size      bytes per slot, >= 1
+ * @param slot_alignment power of two, 1..SLABBIN_MAX_ALIGNMENT
+ * @param slab_capacity  slots per slab, >= 1; capacity * stride must fit in PTRDIFF_MAX
+ * @param flags          0 (checked) or SLABBIN_UNCHECKED
+ * @return SLABBIN_OK, SLABBIN_EINVAL or SLABBIN_ENOMEM
+ */
+SLABBIN_API int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
+                               size_t slab_capacity, unsigned flags);
+
+/** Releases every slab and the allocator itself. NULL is accepted. Every slot becomes invalid. */
+SLABBIN_API void slabbin_destroy(slabbin_t *a);
+
+/**
+ * Allocates one slot: the most recently freed slot, else the next never-used slot of the current
+ * slab, else the first slot of a newly reserved slab. The slot's contents are unspecified.
+ * @return SLABBIN_OK and *slot (never NULL), SLABBIN_ENOMEM, or SLABBIN_ECORRUPT (checked mode:
+ *         use after free detected; nothing allocated; retrying succeeds)
+ */
+SLABBIN_API int slabbin_alloc(slabbin_t *a, void **slot);
+
+/** As slabbin_alloc(), with the slot's first slot_size bytes set to zero. */
+SLABBIN_API int slabbin_alloc_zeroed(slabbin_t *a, void **slot);
+
+/**
+ * Frees a slot: it goes on top of the free list and is the next one allocated.
+ * @return SLABBIN_OK, or in checked mode SLABBIN_EFOREIGN, SLABBIN_EINTERIOR, SLABBIN_EDOUBLEFREE
+ *         (allocator unchanged). Unchecked mode always returns SLABBIN_OK.
+ */
+SLABBIN_API int slabbin_free(slabbin_t *a, void *slot);
+
+/**
+ * Allocates `count` slots into slots[0..count-1], in the order slabbin_alloc() would return them.
+ * All or nothing: on failure no slot is allocated (slabs reserved for the batch are released).
+ * @return SLABBIN_OK, SLABBIN_EINVAL (NULL array with count > 0), SLABBIN_ENOMEM, SLABBIN_ECORRUPT
+ */
+SLABBIN_API int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count);
+
+/**
+ * Frees slots[0..count-1] in that order, as `count` calls of slabbin_free(). In checked mode the
+ * whole batch is validated first (an address repeated inside the batch is a double free): on the
+ * first bad address nothing is freed, *bad_index (if not NULL) receives its index and its error is
+ * returned.
+ * @return SLABBIN_OK, SLABBIN_EINVAL (NULL array with count > 0), or a free error code
+ */
+SLABBIN_API int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count,
+                                   size_t *bad_index);
+
+/**
+ * What slabbin_free() would say of an address, without freeing it: SLABBIN_OK for the start of a
+ * currently allocated slot, else SLABBIN_EFOREIGN, SLABBIN_EINTERIOR or SLABBIN_EDOUBLEFREE.
+ * Unchecked mode has no bitmap: it answers SLABBIN_OK for the start of any slot handed out since
+ * the last reset, allocated or free. The address is never read.
+ */
+SLABBIN_API int slabbin_check(const slabbin_t *a, const void *p);
+
+/** 1 if p is the start of a currently allocated slot of `a` (see slabbin_check()), else 0. */
+SLABBIN_API int slabbin_is_allocated(const slabbin_t *a, const void *p);
+
+/**
+ * Frees every slot at once. Slabs are kept for reuse: allocation then bumps through them in the
+ * order they were reserved before reserving more. Every slot address becomes invalid.
+ */
+SLABBIN_API void slabbin_reset(slabbin_t *a);
+
+/**
+ * Releases every slab that holds no allocated slot, keeping the others in their order. The free
+ * list is rebuilt (lowest slab and slot first on top is not promised; LIFO holds again from then).
+ * @return bytes released to the system (a multiple of capacity * stride)
+ */
+SLABBIN_API size_t slabbin_trim(slabbin_t *a);
+
+/** Fills *out with a snapshot of the statistics. */
+SLABBIN_API void slabbin_get_stats(const slabbin_t *a, slabbin_stats_t *out);
+
+/**
+ * Caps the bytes this allocator may reserve for slabs (0 = no cap, the default). A slab that would
+ * cross the cap is refused with SLABBIN_ENOMEM. Slabs already reserved are kept.
+ */
+SLABBIN_API void slabbin_set_reserve_limit(slabbin_t *a, uint64_t max_bytes);
+
+/** 1 if the allocator was created with SLABBIN_UNCHECKED, else 0. */
+SLABBIN_API int slabbin_is_unchecked(const slabbin_t *a);
+
+/** A short English description of a status code ("double free", ...); never NULL. */
+SLABBIN_API const char *slabbin_strerror(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLABBIN_H */

@@ -1,0 +1,177 @@
+/*
+ * slabbin_jni.c - JNI entry points of io.github.slabbin.SlabbinNative. Thin: every function only
+ * translates between Java longs/arrays and the C API in slabbin.h; the Java side turns status codes
+ * into exceptions. The header io_github_slabbin_SlabbinNative.h is written by `javac -h` at build
+ * time, so a signature mismatch between Java and C fails the build.
+ *
+ * Addresses cross as jlong. A status code crosses as a negative jlong/jint (SLABBIN_E*, -1..-6);
+ * user-space addresses on the supported 64-bit platforms are positive, so the two never collide.
+ */
+#include <jni.h>
+#include <stdlib.h>
+
+#include "io_github_slabbin_SlabbinNative.h"
+#include "slabbin.h"
+
+#define A(h) ((slabbin_t *)(intptr_t)(h))
+#define P(x) ((void *)(intptr_t)(x))
+#define J(p) ((jlong)(intptr_t)(p))
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_create(JNIEnv *env, jclass cls,
+                                                                    jlong size, jlong alignment,
+                                                                    jlong capacity, jint flags) {
+    (void)env;
+    (void)cls;
+    if (size <= 0 || alignment <= 0 || capacity <= 0) return SLABBIN_EINVAL;
+    slabbin_t *a = NULL;
+    int rc = slabbin_create(&a, (size_t)size, (size_t)alignment, (size_t)capacity,
+                            (unsigned)flags);
+    return rc == SLABBIN_OK ? J(a) : rc;
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_destroy(JNIEnv *env, jclass cls,
+                                                                    jlong h) {
+    (void)env;
+    (void)cls;
+    slabbin_destroy(A(h));
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_allocate(JNIEnv *env, jclass cls,
+                                                                      jlong h) {
+    (void)env;
+    (void)cls;
+    void *p;
+    int rc = slabbin_alloc(A(h), &p);
+    return rc == SLABBIN_OK ? J(p) : rc;
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_allocateZeroed(JNIEnv *env,
+                                                                            jclass cls, jlong h) {
+    (void)env;
+    (void)cls;
+    void *p;
+    int rc = slabbin_alloc_zeroed(A(h), &p);
+    return rc == SLABBIN_OK ? J(p) : rc;
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_deallocate(JNIEnv *env, jclass cls,
+                                                                       jlong h, jlong address) {
+    (void)env;
+    (void)cls;
+    return slabbin_free(A(h), P(address));
+}
+
+/* A long[] region is used as a void *[] directly: the batch calls need 64-bit pointers. */
+_Static_assert(sizeof(void *) == sizeof(jlong), "slabbin's JNI binding needs 64-bit pointers");
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_allocateBatch(JNIEnv *env, jclass cls,
+                                                                          jlong h, jlongArray arr,
+                                                                          jint off, jint count) {
+    (void)cls;
+    if (count <= 0) return SLABBIN_OK;
+    jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
+    if (elems == NULL) return SLABBIN_ENOMEM;
+    int rc = slabbin_alloc_batch(A(h), (void **)(elems + off), (size_t)count);
+    (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, rc == SLABBIN_OK ? 0 : JNI_ABORT);
+    return rc;
+}
+
+/* Returns 0, or (index of the first bad address << 8) | -status. */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_deallocateBatch(
+    JNIEnv *env, jclass cls, jlong h, jlongArray arr, jint off, jint count) {
+    (void)cls;
+    if (count <= 0) return 0;
+    jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
+    if (elems == NULL) return -SLABBIN_ENOMEM;
+    size_t bad = 0;
+    int rc = slabbin_free_batch(A(h), (void *const *)(elems + off), (size_t)count, &bad);
+    (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, JNI_ABORT);
+    return rc == SLABBIN_OK ? 0 : (jlong)(((uint64_t)bad << 8) | (uint64_t)(-rc));
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_check(JNIEnv *env, jclass cls,
+                                                                  jlong h, jlong address) {
+    (void)env;
+    (void)cls;
+    return slabbin_check(A(h), P(address));
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_reset(JNIEnv *env, jclass cls,
+                                                                  jlong h) {
+    (void)env;
+    (void)cls;
+    slabbin_reset(A(h));
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_trim(JNIEnv *env, jclass cls,
+                                                                  jlong h) {
+    (void)env;
+    (void)cls;
+    return (jlong)slabbin_trim(A(h));
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_stats(JNIEnv *env, jclass cls,
+                                                                  jlong h, jlongArray out) {
+    (void)cls;
+    slabbin_stats_t s;
+    slabbin_get_stats(A(h), &s);
+    jlong v[8] = {(jlong)s.slot_size,  (jlong)s.alignment,       (jlong)s.stride,
+                  (jlong)s.slab_capacity, (jlong)s.slab_count, (jlong)s.live_slots,
+                  (jlong)s.peak_live_slots, (jlong)s.reserved_bytes};
+    (*env)->SetLongArrayRegion(env, out, 0, 8, v);
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_setReserveLimit(JNIEnv *env,
+                                                                            jclass cls, jlong h,
+                                                                            jlong maxBytes) {
+    (void)env;
+    (void)cls;
+    slabbin_set_reserve_limit(A(h), maxBytes < 0 ? 0 : (uint64_t)maxBytes);
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_layoutStride(JNIEnv *env,
+                                                                          jclass cls, jlong size,
+                                                                          jlong alignment) {
+    (void)env;
+    (void)cls;
+    if (size <= 0 || alignment <= 0) return SLABBIN_EINVAL;
+    size_t stride;
+    int rc = slabbin_layout_stride((size_t)size, (size_t)alignment, &stride);
+    return rc == SLABBIN_OK ? (jlong)stride : rc;
+}
+
+JNIEXPORT jstring JNICALL Java_io_github_slabbin_SlabbinNative_strerror(JNIEnv *env, jclass cls,
+                                                                        jint status) {
+    (void)cls;
+    return (*env)->NewStringUTF(env, slabbin_strerror(status));
+}
+
+/* The system allocator behind the same kind of call, for comparisons (replay, benchmarks). */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_malloc(JNIEnv *env, jclass cls,
+                                                                    jlong size) {
+    (void)env;
+    (void)cls;
+    return J(malloc((size_t)size));
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_realloc(JNIEnv *env, jclass cls,
+                                                                     jlong address, jlong size) {
+    (void)env;
+    (void)cls;
+    return J(realloc(P(address), (size_t)size));
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_free(JNIEnv *env, jclass cls,
+                                                                 jlong address) {
+    (void)env;
+    (void)cls;
+    free(P(address));
+}
+
+/* The cheapest possible crossing: the floor every JNI call pays. */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_nop(JNIEnv *env, jclass cls,
+                                                                 jlong x) {
+    (void)env;
+    (void)cls;
+    return x;
+}

@@ -1,0 +1,621 @@
+/*
+ * test_checked.c - checked mode: refused frees (foreign, interior, one past the end, another
+ * allocator's slot, double free, never handed out), slabbin_check()/slabbin_is_allocated(),
+ * checked free_batch, and use-after-free detection (SLABBIN_ECORRUPT).
+ */
+#include "test_util.h"
+
+enum { CAP = 4, SIZE = 24, ALIGN = 16, STRIDE = 32 };
+
+/* A fixed state: two slabs, s0 = a[0..3] (full), s1 = a[4], a[5] bumped; a[2] and a[4] freed,
+ * so the free list is a[4] -> a[2]. Without further frees the next allocations are a[4], a[2],
+ * then the bump: a[5] + 1 and + 2 strides, then a new slab. */
+typedef struct {
+    slabbin_t *a;
+    void *s[6];
+    slabbin_stats_t stats;
+} fixture_t;
+
+static int fixture_setup(fixture_t *f) {
+    memset(f, 0, sizeof *f);
+    if (slabbin_create(&f->a, SIZE, ALIGN, CAP, 0) != SLABBIN_OK) return 0;
+    for (int i = 0; i < 6; i++) {
+        if (slabbin_alloc(f->a, &f->s[i]) != SLABBIN_OK) return 0;
+        t_fill(f->s[i], SIZE, (uint32_t)i + 1u);
+    }
+    if (slabbin_free(f->a, f->s[2]) != SLABBIN_OK) return 0;
+    if (slabbin_free(f->a, f->s[4]) != SLABBIN_OK) return 0;
+    f->stats = t_stats(f->a);
+    return f->stats.slab_count == 2 && f->stats.live_slots == 4;
+}
+
+/* 1 if p lies inside one of the fixture's two slabs. */
+static int fixture_owns(const fixture_t *f, const void *p) {
+    uintptr_t u = (uintptr_t)p, b0 = (uintptr_t)f->s[0], b1 = (uintptr_t)f->s[4];
+    return (u - b0 < (uintptr_t)CAP * STRIDE) || (u - b1 < (uintptr_t)CAP * STRIDE);
+}
+
+/* Asserts the fixture is exactly as set up, then consumes it (allocations in the predicted order)
+ * and destroys it. */
+static void fixture_verify_and_destroy(fixture_t *f, int line) {
+    slabbin_stats_t now = t_stats(f->a);
+    if (!t_stats_equal(&now, &f->stats)) fprintf(stderr, "  (fixture used at line %d)\n", line);
+    CHECK(t_stats_equal(&now, &f->stats));
+    for (int i = 0; i < 6; i++) {
+        int live = i != 2 && i != 4;
+        CHECK_EQ(slabbin_is_allocated(f->a, f->s[i]), live);
+        if (live) CHECK(t_verify(f->s[i], SIZE, (uint32_t)i + 1u));
+    }
+    void *expect[4] = {f->s[4], f->s[2], t_off(f->s[5], STRIDE), t_off(f->s[5], 2 * STRIDE)};
+    for (int i = 0; i < 4; i++) {
+        void *p = NULL;
+        CHECK_RC(slabbin_alloc(f->a, &p), SLABBIN_OK);
+        if (p != expect[i]) fprintf(stderr, "  (fixture used at line %d)\n", line);
+        CHECK_PTR(p, expect[i]);
+    }
+    CHECK_EQ_U(t_stats(f->a).slab_count, 2);
+    void *p = NULL;
+    CHECK_RC(slabbin_alloc(f->a, &p), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(f->a).slab_count, 3);
+    CHECK(!fixture_owns(f, p));
+    slabbin_destroy(f->a);
+    f->a = NULL;
+}
+
+/* A bad free: check() and free() both report `expect`, is_allocated() says 0, nothing changes. */
+static void bad_free_case(const void *bad_const, int expect, int line) {
+    fixture_t f;
+    if (!fixture_setup(&f)) {
+        CHECK(!"fixture setup");
+        slabbin_destroy(f.a);
+        return;
+    }
+    void *bad = (void *)(uintptr_t)bad_const;
+    int rc_check = slabbin_check(f.a, bad);
+    int rc_free = slabbin_free(f.a, bad);
+    if (rc_check != expect || rc_free != expect) fprintf(stderr, "  (bad free at line %d)\n", line);
+    CHECK_RC(rc_check, expect);
+    CHECK_RC(rc_free, expect);
+    CHECK_EQ(slabbin_is_allocated(f.a, bad), 0);
+    fixture_verify_and_destroy(&f, line);
+}
+
+/* As bad_free_case(), for addresses that are only known once the fixture exists. */
+typedef void *(*addr_fn)(const fixture_t *f);
+
+static void bad_free_fn(addr_fn fn, int expect, int line) {
+    fixture_t f;
+    if (!fixture_setup(&f)) {
+        CHECK(!"fixture setup");
+        slabbin_destroy(f.a);
+        return;
+    }
+    void *bad = fn(&f);
+    int rc_check = slabbin_check(f.a, bad);
+    int rc_free = slabbin_free(f.a, bad);
+    if (rc_check != expect || rc_free != expect) fprintf(stderr, "  (bad free at line %d)\n", line);
+    CHECK_RC(rc_check, expect);
+    CHECK_RC(rc_free, expect);
+    CHECK_EQ(slabbin_is_allocated(f.a, bad), 0);
+    /* the batch variant refuses it at any index and frees nothing */
+    void *batch[3] = {f.s[0], f.s[1], bad};
+    size_t bad_index = 99;
+    CHECK_RC(slabbin_free_batch(f.a, batch, 3, &bad_index), expect);
+    CHECK_EQ_U(bad_index, 2);
+    void *batch2[3] = {bad, f.s[0], f.s[1]};
+    bad_index = 99;
+    CHECK_RC(slabbin_free_batch(f.a, batch2, 3, &bad_index), expect);
+    CHECK_EQ_U(bad_index, 0);
+    CHECK_RC(slabbin_free_batch(f.a, batch2, 3, NULL), expect);
+    fixture_verify_and_destroy(&f, line);
+}
+
+static void *fx_interior_1(const fixture_t *f) { return t_off(f->s[0], 1); }
+static void *fx_interior_half(const fixture_t *f) { return t_off(f->s[1], STRIDE / 2); }
+static void *fx_interior_last(const fixture_t *f) { return t_off(f->s[5], STRIDE - 1); }
+static void *fx_interior_free(const fixture_t *f) { return t_off(f->s[2], 8); }
+static void *fx_interior_unused(const fixture_t *f) { return t_off(f->s[5], STRIDE + 4); }
+static void *fx_double_free_a(const fixture_t *f) { return f->s[2]; }
+static void *fx_double_free_b(const fixture_t *f) { return f->s[4]; }
+static void *fx_never_handed_1(const fixture_t *f) { return t_off(f->s[5], STRIDE); }
+static void *fx_never_handed_2(const fixture_t *f) { return t_off(f->s[5], 2 * STRIDE); }
+static void *fx_slab_last_byte(const fixture_t *f) { return t_off(f->s[3], STRIDE - 1); }
+
+/* A slot of an allocator created and destroyed after the fixture, so its memory cannot overlap
+ * the fixture's slabs. */
+static void *fx_dead_slot(const fixture_t *f) {
+    slabbin_t *b = NULL;
+    void *dead = NULL;
+    (void)f;
+    if (slabbin_create(&b, SIZE, ALIGN, CAP, 0) != SLABBIN_OK) return NULL;
+    CHECK_RC(slabbin_alloc(b, &dead), SLABBIN_OK);
+    slabbin_destroy(b);
+    return dead;
+}
+
+static void test_bad_frees(void) {
+    int local = 0;
+    char *heap = malloc(64);
+    CHECK(heap != NULL);
+
+    bad_free_case(NULL, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case(&local, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case(heap, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case(heap + 16, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case((void *)(uintptr_t)16, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case((void *)UINTPTR_MAX, SLABBIN_EFOREIGN, __LINE__);
+    bad_free_case((void *)(uintptr_t)test_bad_frees, SLABBIN_EFOREIGN, __LINE__);
+
+    bad_free_fn(fx_interior_1, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_interior_half, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_interior_last, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_interior_free, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_interior_unused, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_slab_last_byte, SLABBIN_EINTERIOR, __LINE__);
+    bad_free_fn(fx_double_free_a, SLABBIN_EDOUBLEFREE, __LINE__);
+    bad_free_fn(fx_double_free_b, SLABBIN_EDOUBLEFREE, __LINE__);
+    bad_free_fn(fx_never_handed_1, SLABBIN_EDOUBLEFREE, __LINE__);
+    bad_free_fn(fx_never_handed_2, SLABBIN_EDOUBLEFREE, __LINE__);
+    free(heap);
+
+    /* a slot of a destroyed allocator: its memory is gone, so the address must be judged without
+     * being read (ASan reports any read of it) */
+    bad_free_fn(fx_dead_slot, SLABBIN_EFOREIGN, __LINE__);
+}
+
+/* One past a slab's end, and just before its start: foreign unless another slab lies there. */
+static void test_slab_edges(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+    void *s[CAP];
+    for (int i = 0; i < CAP; i++) CHECK_RC(slabbin_alloc(a, &s[i]), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).slab_count, 1);
+    void *past = t_off(s[0], CAP * STRIDE);
+    void *before = (unsigned char *)s[0] - 1;
+    void *before_slot = (unsigned char *)s[0] - STRIDE;
+    /* with a single slab nothing else of this allocator can be there */
+    CHECK_RC(slabbin_check(a, past), SLABBIN_EFOREIGN);
+    CHECK_RC(slabbin_free(a, past), SLABBIN_EFOREIGN);
+    CHECK_RC(slabbin_free(a, before), SLABBIN_EFOREIGN);
+    CHECK_RC(slabbin_free(a, before_slot), SLABBIN_EFOREIGN);
+    CHECK_EQ_U(t_stats(a).live_slots, CAP);
+
+    /* a second slab: the address is foreign unless that slab happens to start right there */
+    void *t = NULL;
+    CHECK_RC(slabbin_alloc(a, &t), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).slab_count, 2);
+    int rc = slabbin_check(a, past);
+    if (past == t) {
+        CHECK_RC(rc, SLABBIN_OK);
+    } else if ((uintptr_t)past - (uintptr_t)t < (uintptr_t)CAP * STRIDE) {
+        CHECK(rc != SLABBIN_OK);   /* inside the second slab, never handed out */
+    } else {
+        CHECK_RC(rc, SLABBIN_EFOREIGN);
+        CHECK_RC(slabbin_free(a, past), SLABBIN_EFOREIGN);
+    }
+    void *past2 = t_off(t, CAP * STRIDE);
+    if ((uintptr_t)past2 - (uintptr_t)s[0] >= (uintptr_t)CAP * STRIDE) {
+        CHECK_RC(slabbin_free(a, past2), SLABBIN_EFOREIGN);
+    }
+    CHECK_EQ_U(t_stats(a).live_slots, CAP + 1);
+    for (int i = 0; i < CAP; i++) CHECK_RC(slabbin_free(a, s[i]), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, t), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    slabbin_destroy(a);
+}
+
+/* A slot of another allocator with the same layout is foreign, both ways. */
+static void test_other_allocator(void) {
+    slabbin_t *a = NULL, *b = NULL;
+    REQUIRE_RC(slabbin_create(&a, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+    REQUIRE_RC(slabbin_create(&b, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+    void *pa[6], *pb[6];
+    for (int i = 0; i < 6; i++) {
+        CHECK_RC(slabbin_alloc(a, &pa[i]), SLABBIN_OK);
+        CHECK_RC(slabbin_alloc(b, &pb[i]), SLABBIN_OK);
+    }
+    CHECK_RC(slabbin_free(b, pb[5]), SLABBIN_OK);
+    slabbin_stats_t sa = t_stats(a), sb = t_stats(b);
+    for (int i = 0; i < 6; i++) {
+        CHECK_RC(slabbin_check(a, pb[i]), SLABBIN_EFOREIGN);
+        CHECK_RC(slabbin_free(a, pb[i]), SLABBIN_EFOREIGN);
+        CHECK_RC(slabbin_free(b, pa[i]), SLABBIN_EFOREIGN);
+        CHECK_EQ(slabbin_is_allocated(a, pb[i]), 0);
+        CHECK_EQ(slabbin_is_allocated(b, pa[i]), 0);
+    }
+    slabbin_stats_t sa2 = t_stats(a), sb2 = t_stats(b);
+    CHECK(t_stats_equal(&sa, &sa2));
+    CHECK(t_stats_equal(&sb, &sb2));
+    void *p = NULL;
+    CHECK_RC(slabbin_alloc(b, &p), SLABBIN_OK);
+    CHECK_PTR(p, pb[5]);
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+    CHECK_PTR(p, t_off(pa[5], STRIDE));
+    slabbin_destroy(a);
+    slabbin_destroy(b);
+}
+
+/* Double frees: immediately, and after many other frees and allocations. */
+static void test_double_free(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+    void *x = NULL, *p = NULL;
+    CHECK_RC(slabbin_alloc(a, &x), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, x), SLABBIN_OK);
+    CHECK_RC(slabbin_check(a, x), SLABBIN_EDOUBLEFREE);
+    CHECK_RC(slabbin_free(a, x), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+    CHECK_PTR(p, x);
+    CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
+
+    /* x stays at the bottom of the free list while other slots come and go above it */
+    enum { N = 64 };
+    void *other[N];
+    CHECK_RC(slabbin_alloc(a, &x), SLABBIN_OK);
+    for (int i = 0; i < N; i++) CHECK_RC(slabbin_alloc(a, &other[i]), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, x), SLABBIN_OK);
+    uint64_t rng = 12345;
+    for (int round = 0; round < 2000; round++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        int k = (int)((rng >> 33) % N);
+        CHECK_RC(slabbin_free(a, other[k]), SLABBIN_OK);
+        if (round % 7 == 0) CHECK_RC(slabbin_free(a, other[k]), SLABBIN_EDOUBLEFREE);
+        CHECK_RC(slabbin_alloc(a, &other[k]), SLABBIN_OK);
+        CHECK(other[k] != x);
+    }
+    slabbin_stats_t before = t_stats(a);
+    CHECK_EQ_U(before.live_slots, N);
+    CHECK_RC(slabbin_check(a, x), SLABBIN_EDOUBLEFREE);
+    CHECK_RC(slabbin_free(a, x), SLABBIN_EDOUBLEFREE);
+    slabbin_stats_t after = t_stats(a);
+    CHECK(t_stats_equal(&before, &after));
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+    CHECK_PTR(p, x);
+    CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
+    /* free everything, then every slot is a double free */
+    for (int i = 0; i < N; i++) CHECK_RC(slabbin_free(a, other[i]), SLABBIN_OK);
+    for (int i = 0; i < N; i++) CHECK_RC(slabbin_free(a, other[i]), SLABBIN_EDOUBLEFREE);
+    CHECK_RC(slabbin_free(a, x), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    slabbin_destroy(a);
+}
+
+/* check()/is_allocated() track every state of a slot, and after reset nothing is allocated. */
+static void test_check_agrees(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, 100, 8, 3, 0), SLABBIN_OK);
+    void *p[5];
+    for (int i = 0; i < 5; i++) {
+        CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        CHECK_RC(slabbin_check(a, p[i]), SLABBIN_OK);
+        CHECK_EQ(slabbin_is_allocated(a, p[i]), 1);
+        CHECK_RC(slabbin_check(a, t_off(p[i], 8)), SLABBIN_EINTERIOR);
+        CHECK_EQ(slabbin_is_allocated(a, t_off(p[i], 8)), 0);
+    }
+    void *unused = t_off(p[4], 104);
+    CHECK_RC(slabbin_check(a, unused), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ(slabbin_is_allocated(a, unused), 0);
+    CHECK_RC(slabbin_free(a, p[1]), SLABBIN_OK);
+    CHECK_RC(slabbin_check(a, p[1]), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ(slabbin_is_allocated(a, p[1]), 0);
+    CHECK_RC(slabbin_check(a, p[0]), SLABBIN_OK);
+    slabbin_reset(a);
+    for (int i = 0; i < 5; i++) {
+        CHECK_RC(slabbin_check(a, p[i]), SLABBIN_EDOUBLEFREE);
+        CHECK_RC(slabbin_free(a, p[i]), SLABBIN_EDOUBLEFREE);
+    }
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    /* after trim released everything, former slots are foreign */
+    CHECK_EQ_U(slabbin_trim(a), 2 * 3 * 104);
+    for (int i = 0; i < 5; i++) {
+        CHECK_RC(slabbin_check(a, p[i]), SLABBIN_EFOREIGN);
+    }
+    slabbin_destroy(a);
+}
+
+/* Checked free_batch: a bad address at index k frees nothing and reports k. */
+static void test_free_batch_errors(void) {
+    enum { N = 5 };   /* N + 2 slots: slab 1 keeps a never-used slot for the bump */
+    for (int kind = 0; kind < 5; kind++) {
+        for (size_t k = 0; k < N; k++) {
+            slabbin_t *a = NULL, *other = NULL;
+            REQUIRE_RC(slabbin_create(&a, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+            REQUIRE_RC(slabbin_create(&other, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
+            void *p[N + 2], *foreign_slot = NULL, *batch[N];
+            for (int i = 0; i < N + 2; i++) CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+            CHECK_RC(slabbin_alloc(other, &foreign_slot), SLABBIN_OK);
+            CHECK_RC(slabbin_free(a, p[N + 1]), SLABBIN_OK);   /* freed: a double free */
+            for (int i = 0; i < N; i++) batch[i] = p[i];
+            int expect = SLABBIN_OK;
+            int local = 0;
+            switch (kind) {
+            case 0: batch[k] = &local; expect = SLABBIN_EFOREIGN; break;
+            case 1: batch[k] = foreign_slot; expect = SLABBIN_EFOREIGN; break;
+            case 2: batch[k] = t_off(p[k], 4); expect = SLABBIN_EINTERIOR; break;
+            case 3: batch[k] = p[N + 1]; expect = SLABBIN_EDOUBLEFREE; break;
+            default:   /* repeated inside the batch */
+                if (k == 0) {
+                    batch[0] = p[N];   /* p[N] is live: the batch is valid up to its repeat */
+                    batch[1] = p[N];
+                } else {
+                    batch[k] = batch[k - 1];
+                }
+                expect = SLABBIN_EDOUBLEFREE;
+                break;
+            }
+            size_t want_index = kind == 4 && k == 0 ? 1 : k;
+            slabbin_stats_t before = t_stats(a);
+            size_t bad_index = 777;
+            CHECK_RC(slabbin_free_batch(a, batch, N, &bad_index), expect);
+            CHECK_EQ_U(bad_index, want_index);
+            slabbin_stats_t after = t_stats(a);
+            CHECK(t_stats_equal(&before, &after));
+            for (int i = 0; i <= N; i++) {
+                CHECK_EQ(slabbin_is_allocated(a, p[i]), 1);
+                CHECK_RC(slabbin_check(a, p[i]), SLABBIN_OK);
+            }
+            CHECK_EQ(slabbin_is_allocated(a, p[N + 1]), 0);
+            /* the free list is untouched: next comes p[N+1], then the bump */
+            void *q = NULL;
+            CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+            CHECK_PTR(q, p[N + 1]);
+            CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+            CHECK_PTR(q, t_off(p[N + 1], STRIDE));
+            /* every slot is still freeable exactly once */
+            for (int i = 0; i < N + 2; i++) CHECK_RC(slabbin_free(a, p[i]), SLABBIN_OK);
+            CHECK_RC(slabbin_free(a, q), SLABBIN_OK);
+            CHECK_EQ_U(t_stats(a).live_slots, 0);
+            slabbin_destroy(a);
+            slabbin_destroy(other);
+        }
+    }
+}
+
+/* ---- use after free ---- */
+
+/* Simple live set for the corruption tests. */
+typedef struct {
+    void *p[512];
+    size_t n;
+} liveset_t;
+
+static int live_has(const liveset_t *s, const void *p) {
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->p[i] == p) return 1;
+    }
+    return 0;
+}
+
+static void live_add(liveset_t *s, void *p) {
+    if (s->n < sizeof s->p / sizeof s->p[0]) s->p[s->n++] = p;
+}
+
+static void live_remove(liveset_t *s, const void *p) {
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->p[i] == p) {
+            s->p[i] = s->p[--s->n];
+            return;
+        }
+    }
+}
+
+/* After an ECORRUPT: allocations succeed, never hand out a live slot, and everything frees. */
+static void after_corruption(slabbin_t *a, liveset_t *live, const void *victim, size_t stride,
+                             size_t align) {
+    int victim_back = 0;
+    for (int i = 0; i < 40; i++) {
+        void *p = NULL;
+        CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+        if (p == NULL) return;
+        CHECK(!live_has(live, p));
+        CHECK(t_aligned(p, align));
+        memset(p, 0x5A, stride < 64 ? stride : 64);
+        live_add(live, p);
+        if (p == victim) victim_back = 1;
+        CHECK_EQ_U(t_stats(a).live_slots, live->n);
+    }
+    if (victim != NULL) CHECK(victim_back);   /* the slot written after free is not lost */
+    for (size_t i = 0; i < live->n; i++) CHECK_RC(slabbin_free(a, live->p[i]), SLABBIN_OK);
+    for (size_t i = 0; i < live->n; i++) CHECK_RC(slabbin_free(a, live->p[i]), SLABBIN_EDOUBLEFREE);
+    live->n = 0;
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    void *p = NULL;
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
+}
+
+enum garbage_kind {
+    G_FOREIGN, G_LIVE_INTERIOR, G_LIVE, G_SELF, G_UNUSED, G_OTHER_ALLOC, G_SMALL_INT,
+    G_PAST_END, G_FREE_INTERIOR, G_COUNT
+};
+
+static void test_use_after_free_kind(int kind, int how) {
+    enum { C = 8, SZ = 40, AL = 8, ST = 40 };
+    slabbin_t *a = NULL, *other = NULL;
+    REQUIRE_RC(slabbin_create(&a, SZ, AL, C, 0), SLABBIN_OK);
+    REQUIRE_RC(slabbin_create(&other, SZ, AL, C, 0), SLABBIN_OK);
+    liveset_t live;
+    live.n = 0;
+    void *p[5];
+    for (int i = 0; i < 5; i++) {
+        CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        live_add(&live, p[i]);
+    }
+    void *oslot = NULL;
+    CHECK_RC(slabbin_alloc(other, &oslot), SLABBIN_OK);
+    int local = 0;
+    /* free p[3], then p[1] (top); the victim is the one whose link gets overwritten */
+    CHECK_RC(slabbin_free(a, p[3]), SLABBIN_OK);
+    live_remove(&live, p[3]);
+    CHECK_RC(slabbin_free(a, p[1]), SLABBIN_OK);
+    live_remove(&live, p[1]);
+    void *victim = p[1];
+    const void *garbage = NULL;
+    switch (kind) {
+    case G_FOREIGN: garbage = &local; break;
+    case G_LIVE_INTERIOR: garbage = t_off(p[2], 3); break;
+    case G_LIVE: garbage = p[4]; break;
+    case G_SELF: garbage = victim; break;
+    case G_UNUSED: garbage = t_off(p[4], 2 * ST); break;
+    case G_OTHER_ALLOC: garbage = oslot; break;
+    case G_SMALL_INT: garbage = (const void *)(uintptr_t)0x1001; break;
+    case G_PAST_END: garbage = t_off(p[0], C * ST); break;
+    default: garbage = t_off(p[3], 8); break;
+    }
+    t_poke_ptr(victim, garbage);
+    slabbin_stats_t before = t_stats(a);
+    void *q = NULL;
+    switch (how) {
+    case 0: CHECK_RC(slabbin_alloc(a, &q), SLABBIN_ECORRUPT); break;
+    case 1: CHECK_RC(slabbin_alloc_zeroed(a, &q), SLABBIN_ECORRUPT); break;
+    default: {
+        /* a batch large enough to need new slabs: all or nothing, those slabs released */
+        void *batch[20];
+        CHECK_RC(slabbin_alloc_batch(a, batch, 20), SLABBIN_ECORRUPT);
+        for (int i = 0; i < 5; i++) CHECK_EQ(slabbin_is_allocated(a, p[i]), i != 1 && i != 3);
+        break;
+    }
+    }
+    slabbin_stats_t after = t_stats(a);
+    CHECK_EQ_U(after.live_slots, before.live_slots);
+    CHECK_EQ_U(after.slab_count, before.slab_count);
+    CHECK_EQ_U(after.reserved_bytes, before.reserved_bytes);
+    CHECK_EQ(slabbin_is_allocated(a, victim), 0);
+    CHECK_RC(slabbin_free(a, victim), SLABBIN_EDOUBLEFREE);
+    if (how == 2) {
+        void *batch[20];
+        CHECK_RC(slabbin_alloc_batch(a, batch, 20), SLABBIN_OK);
+        for (int i = 0; i < 20; i++) {
+            CHECK(!live_has(&live, batch[i]));
+            live_add(&live, batch[i]);
+        }
+        for (int i = 0; i < 20; i++) {
+            for (int j = i + 1; j < 20; j++) CHECK(batch[i] != batch[j]);
+        }
+        CHECK_EQ_U(t_stats(a).live_slots, live.n);
+        /* the batch took the two free slots back */
+        CHECK(live_has(&live, victim));
+        CHECK(live_has(&live, p[3]));
+    }
+    after_corruption(a, &live, how == 2 ? NULL : victim, ST, AL);
+    slabbin_destroy(a);
+    slabbin_destroy(other);
+}
+
+/* The corrupted link is deeper in the list: found when that slot reaches the top. */
+static void test_use_after_free_deep(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, 16, 8, 16, 0), SLABBIN_OK);
+    liveset_t live;
+    live.n = 0;
+    void *p[8];
+    for (int i = 0; i < 8; i++) {
+        CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        live_add(&live, p[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        CHECK_RC(slabbin_free(a, p[i]), SLABBIN_OK);   /* list: p3 p2 p1 p0 */
+        live_remove(&live, p[i]);
+    }
+    t_poke_ptr(p[1], p[6]);   /* p1's link now names a live slot */
+    void *q = NULL;
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+    CHECK_PTR(q, p[3]);
+    live_add(&live, q);
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+    CHECK_PTR(q, p[2]);
+    live_add(&live, q);
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_ECORRUPT);
+    CHECK_EQ_U(t_stats(a).live_slots, 6);
+    after_corruption(a, &live, p[1], 16, 8);
+    slabbin_destroy(a);
+}
+
+/* Corruption on a slot that is in a free list cycle of length two: caught on the second pop. */
+static void test_use_after_free_cycle(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, 16, 8, 16, 0), SLABBIN_OK);
+    liveset_t live;
+    live.n = 0;
+    void *p[4];
+    for (int i = 0; i < 4; i++) {
+        CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        live_add(&live, p[i]);
+    }
+    CHECK_RC(slabbin_free(a, p[0]), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, p[1]), SLABBIN_OK);   /* list: p1 -> p0 */
+    live_remove(&live, p[0]);
+    live_remove(&live, p[1]);
+    t_poke_ptr(p[0], p[1]);                         /* p1 -> p0 -> p1 -> ... */
+    void *q = NULL, *r = NULL;
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+    CHECK_PTR(q, p[1]);
+    live_add(&live, q);
+    int rc = slabbin_alloc(a, &r);
+    if (rc == SLABBIN_OK) {
+        /* p0 may be handed out, but then p1 (live) must never come back */
+        CHECK_PTR(r, p[0]);
+        live_add(&live, r);
+        CHECK_RC(slabbin_alloc(a, &r), SLABBIN_ECORRUPT);
+    } else {
+        CHECK_RC(rc, SLABBIN_ECORRUPT);
+    }
+    after_corruption(a, &live, p[0], 16, 8);
+    slabbin_destroy(a);
+}
+
+/* trim() repairs a corrupted free list before releasing slabs. */
+static void test_trim_after_corruption(void) {
+    slabbin_t *a = NULL;
+    REQUIRE_RC(slabbin_create(&a, 32, 8, 4, 0), SLABBIN_OK);
+    liveset_t live;
+    live.n = 0;
+    void *p[12];
+    for (int i = 0; i < 12; i++) {
+        CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        live_add(&live, p[i]);
+    }
+    for (int i = 4; i < 8; i++) {   /* slab 1 empty */
+        CHECK_RC(slabbin_free(a, p[i]), SLABBIN_OK);
+        live_remove(&live, p[i]);
+    }
+    CHECK_RC(slabbin_free(a, p[9]), SLABBIN_OK);
+    live_remove(&live, p[9]);
+    t_poke_ptr(p[9], p[0]);        /* top of the list now names a live slot */
+    CHECK_EQ_U(slabbin_trim(a), 4 * 32);
+    CHECK_EQ_U(t_stats(a).slab_count, 2);
+    CHECK_EQ_U(t_stats(a).live_slots, 7);
+    void *q = NULL;
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+    CHECK_PTR(q, p[9]);             /* the only free slot left */
+    live_add(&live, q);
+    CHECK_RC(slabbin_alloc(a, &q), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).slab_count, 3);
+    CHECK(!live_has(&live, q));
+    live_add(&live, q);
+    for (size_t i = 0; i < live.n; i++) CHECK_RC(slabbin_free(a, live.p[i]), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    CHECK_EQ_U(slabbin_trim(a), 3 * 4 * 32);
+    slabbin_destroy(a);
+}
+
+static void test_use_after_free(void) {
+    for (int kind = 0; kind < G_COUNT; kind++) {
+        for (int how = 0; how < 3; how++) test_use_after_free_kind(kind, how);
+    }
+    test_use_after_free_deep();
+    test_use_after_free_cycle();
+    test_trim_after_corruption();
+}
+
+int main(void) {
+    test_bad_frees();
+    test_slab_edges();
+    test_other_allocator();
+    test_double_free();
+    test_check_agrees();
+    test_free_batch_errors();
+    test_use_after_free();
+    return test_summary();
+}

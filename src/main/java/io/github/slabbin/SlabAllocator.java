@@ -1,0 +1,566 @@
+package io.github.slabbin;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * A slab allocator: hands out slots of native memory of one {@link SlotLayout}, each at an address
+ * that stays valid until the slot is freed or the allocator is reset or closed.
+ *
+ * <p>Memory is reserved from the system in slabs of {@link #slabCapacity()} slots. Allocation
+ * takes the most recently freed slot if there is one (LIFO), otherwise the next never-used slot of
+ * the newest slab, otherwise it reserves a new slab. Freeing puts the slot back on the free list.
+ * Nothing is reserved before the first allocation; {@link #close()} releases every slab. This is
+ * the design of the Rust crate {@code slabbin}, after Bonwick's slab allocator (USENIX 1994); the
+ * core is C, reached through JNI.
+ *
+ * <h2>Checked and unchecked mode</h2>
+ * In checked mode (the default) every address passed in is validated against the allocator's own
+ * bookkeeping, never by reading the address: an address that is not the start of a currently
+ * allocated slot of this allocator gets an {@link IllegalArgumentException} naming the reason
+ * (foreign pointer, interior pointer, double free) and changes nothing. A write into a freed slot
+ * that damages the free list (use after free) is detected by the next allocation, which throws
+ * {@link IllegalStateException} and repairs the list. In unchecked mode
+ * ({@link Builder#checked(boolean) checked(false)}) the native core skips every validation for
+ * speed: passing anything but a live slot of this allocator, or writing to a freed slot, is
+ * undefined behaviour and can crash the JVM.
+ *
+ * <h2>Threads</h2>
+ * An allocator is confined to the thread that created it (its owner): a call from any other
+ * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
+ * read and written from any thread, with the usual need for a happens-before edge.
+ *
+ * <h2>Lifecycle</h2>
+ * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
+ * An allocator that becomes unreachable without being closed releases its native memory through a
+ * {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING).
+ *
+ * <h2>Errors</h2>
+ * <table>
+ *   <caption>Exceptions</caption>
+ *   <tr><th>Exception</th><th>When</th></tr>
+ *   <tr><td>{@link IllegalArgumentException}</td><td>bad layout or capacity at creation; an
+ *       address that is not a live slot of this allocator (checked mode)</td></tr>
+ *   <tr><td>{@link OutOfMemoryError}</td><td>the system refused a slab, or
+ *       {@link Builder#maxReservedBytes(long)} would be exceeded; the allocator stays usable</td></tr>
+ *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread; use after free detected
+ *       (checked mode)</td></tr>
+ *   <tr><td>{@link UnsatisfiedLinkError}</td><td>no native library for this platform
+ *       ({@link SlabbinLibrary})</td></tr>
+ * </table>
+ */
+public final class SlabAllocator implements AutoCloseable {
+    /** Bytes per slab that {@link Builder} aims at when no capacity is given: 64 KiB. */
+    public static final long DEFAULT_SLAB_BYTES = 64 * 1024;
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final System.Logger LOG = System.getLogger("io.github.slabbin");
+
+    private final SlotLayout layout;
+    private final int slabCapacity;
+    private final boolean checked;
+    private final Thread owner;
+    private final NativeState state;
+    private final Cleaner.Cleanable cleanable;
+    /** The native allocator, or 0 once closed. */
+    private long handle;
+
+    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, long maxReserved) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        if (slabCapacity < 1) {
+            throw new IllegalArgumentException(
+                    "slab capacity must be at least 1 slot, got " + slabCapacity);
+        }
+        if (maxReserved < 0) {
+            throw new IllegalArgumentException(
+                    "maxReservedBytes must be 0 (no cap) or positive, got " + maxReserved);
+        }
+        SlabbinNative.ensureLoaded();
+        long h = SlabbinNative.create(layout.size(), layout.alignment(), slabCapacity,
+                checked ? 0 : SlabbinNative.FLAG_UNCHECKED);
+        if (h == SlabbinNative.ENOMEM) {
+            throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
+        }
+        if (h <= 0) {
+            throw new IllegalArgumentException("slab capacity " + slabCapacity + " with " + layout
+                    + " does not fit in the address space (" + slabCapacity + " * "
+                    + layout.stride() + " bytes overflows)");
+        }
+        if (maxReserved > 0) {
+            SlabbinNative.setReserveLimit(h, maxReserved);
+        }
+        this.slabCapacity = slabCapacity;
+        this.checked = checked;
+        this.owner = Thread.currentThread();
+        this.handle = h;
+        this.state = new NativeState(h, layout, slabCapacity);
+        this.cleanable = CLEANER.register(this, state);
+    }
+
+    /**
+     * Creates a checked allocator confined to the calling thread.
+     *
+     * @param layout       the slot layout
+     * @param slabCapacity slots per slab, 1 or more; {@code slabCapacity * layout.stride()} must fit
+     *                     in the address space
+     * @return a new allocator; it reserves no memory until the first allocation
+     * @throws IllegalArgumentException if the capacity is below 1 or the slab would overflow
+     * @throws UnsatisfiedLinkError if the native library cannot be loaded
+     */
+    public static SlabAllocator create(SlotLayout layout, int slabCapacity) {
+        return builder(layout).slabCapacity(slabCapacity).build();
+    }
+
+    /**
+     * A builder for an allocator of the given layout; by default checked, with slabs of about
+     * {@link #DEFAULT_SLAB_BYTES} and no cap on reserved bytes.
+     *
+     * @param layout the slot layout, not null
+     * @return a builder
+     */
+    public static Builder builder(SlotLayout layout) {
+        return new Builder(Objects.requireNonNull(layout, "layout"));
+    }
+
+    /**
+     * Allocates a slot. Its contents are unspecified (a reused slot keeps old bytes, its first 8
+     * bytes overwritten by the free-list link).
+     *
+     * @return the slot's address, never 0, a multiple of the layout's alignment
+     * @throws OutOfMemoryError if a new slab was needed and the system (or the reserve cap)
+     *     refused it; nothing is allocated and the allocator stays usable
+     * @throws IllegalStateException if closed, called from a thread other than the owner, or (checked
+     *     mode) a freed slot was written after it was freed (nothing allocated; the free list is
+     *     repaired, so the next call succeeds)
+     */
+    public long allocate() {
+        long h = handle;
+        if (Thread.currentThread() != owner || h == 0) {
+            throw stateFailure();
+        }
+        long address = SlabbinNative.allocate(h);
+        Reference.reachabilityFence(this);
+        if (address <= 0) {
+            throw allocationFailure(address);
+        }
+        return address;
+    }
+
+    /**
+     * Allocates a slot whose first {@link SlotLayout#size() size} bytes are zero.
+     *
+     * @return the slot's address, as {@link #allocate()}
+     * @throws OutOfMemoryError as {@link #allocate()}
+     * @throws IllegalStateException as {@link #allocate()}
+     */
+    public long allocateZeroed() {
+        long h = handle;
+        if (Thread.currentThread() != owner || h == 0) {
+            throw stateFailure();
+        }
+        long address = SlabbinNative.allocateZeroed(h);
+        Reference.reachabilityFence(this);
+        if (address <= 0) {
+            throw allocationFailure(address);
+        }
+        return address;
+    }
+
+    /**
+     * Frees a slot: it goes on top of the free list and is the next one {@link #allocate()}
+     * returns. The address must not be used afterwards.
+     *
+     * @param address the start of a slot allocated by this allocator and not freed since
+     * @throws IllegalArgumentException (checked mode) if the address is not the start of a
+     *     currently allocated slot of this allocator: a foreign pointer (0, memory not from this
+     *     allocator, one past a slab's end, a slot of another allocator), an interior pointer, or
+     *     a slot already free (double free); the allocator is left unchanged
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public void deallocate(long address) {
+        long h = handle;
+        if (Thread.currentThread() != owner || h == 0) {
+            throw stateFailure();
+        }
+        int rc = SlabbinNative.deallocate(h, address);
+        Reference.reachabilityFence(this);
+        if (rc != 0) {
+            throw addressFailure(rc, address);
+        }
+    }
+
+    /**
+     * Tells whether an address is the start of a currently allocated slot of this allocator. The
+     * address is never read. In unchecked mode there is no per-slot state: the answer is true for
+     * the start of any slot handed out since the last reset, allocated or free.
+     *
+     * @param address any value
+     * @return true if {@link #deallocate(long)} would accept it
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public boolean isAllocated(long address) {
+        return check(address) == SlabbinNative.OK;
+    }
+
+    /**
+     * Frees every slot at once. Slabs are kept: later allocations bump through them in the order
+     * they were reserved before any new slab is reserved. Every slot address handed out before
+     * becomes invalid.
+     *
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public void reset() {
+        SlabbinNative.reset(liveHandle());
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Releases every slab that holds no allocated slot to the system; slabs with a live slot stay
+     * where they are.
+     *
+     * @return bytes released, a multiple of {@code slabCapacity * stride} (0 if none)
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public long trim() {
+        long released = SlabbinNative.trim(liveHandle());
+        Reference.reachabilityFence(this);
+        return released;
+    }
+
+    /**
+     * A snapshot of the statistics.
+     *
+     * @return the statistics, never null
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public SlabStats stats() {
+        long[] v = new long[8];
+        SlabbinNative.stats(liveHandle(), v);
+        Reference.reachabilityFence(this);
+        return new SlabStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+    }
+
+    /**
+     * The slot layout.
+     *
+     * @return the layout given at creation
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public SlotLayout layout() {
+        liveHandle();
+        return layout;
+    }
+
+    /**
+     * Slots per slab.
+     *
+     * @return the capacity, 1 or more
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public int slabCapacity() {
+        liveHandle();
+        return slabCapacity;
+    }
+
+    /**
+     * Whether addresses are validated (checked mode).
+     *
+     * @return true in checked mode
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public boolean isChecked() {
+        liveHandle();
+        return checked;
+    }
+
+    /**
+     * The thread this allocator is confined to.
+     *
+     * @return the thread that created it
+     */
+    public Thread owner() {
+        return owner;
+    }
+
+    /**
+     * The native allocator ({@code slabbin_t *} of {@code slabbin.h}) for C code that allocates or
+     * frees slots of this allocator directly, in the same native library. C code must follow the
+     * same rules as Java: calls only while this allocator is open, never overlapping calls from
+     * Java.
+     *
+     * @return the {@code slabbin_t *} as a long
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public long nativeHandle() {
+        return liveHandle();
+    }
+
+    /**
+     * A JNA pointer to a slot, for reading and writing it without {@code Unsafe}. It does not own
+     * the slot: it dangles once the slot is freed.
+     *
+     * @param address a currently allocated slot of this allocator
+     * @return a pointer to the slot's first byte
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public Pointer pointer(long address) {
+        requireSlot(address);
+        return new Pointer(address);
+    }
+
+    /**
+     * A direct {@link ByteBuffer} over exactly one slot: capacity {@link SlotLayout#size()} bytes,
+     * native byte order. It does not own the slot: it dangles once the slot is freed, and using it
+     * then is a use after free.
+     *
+     * @param address a currently allocated slot of this allocator
+     * @return a view of the slot's bytes
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot, or the
+     *     slot size exceeds {@link Integer#MAX_VALUE} bytes
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public ByteBuffer buffer(long address) {
+        requireSlot(address);
+        if (layout.size() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("slot size " + layout.size()
+                    + " bytes is too large for a ByteBuffer");
+        }
+        return new Pointer(address).getByteBuffer(0, layout.size()).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * A JNA {@link Structure} of the given class backed by a slot: reads the slot into the
+     * structure's fields ({@link Structure#read()}); call {@link Structure#write()} to store them.
+     *
+     * @param type    a Structure class whose size fits the slot, e.g. the one the layout was made
+     *                from with {@link SlotLayout#of(Class)}
+     * @param address a currently allocated slot of this allocator
+     * @param <T>     the structure type
+     * @return the structure, backed by the slot's memory
+     * @throws IllegalArgumentException if the structure is larger than the slot, or (checked mode)
+     *     the address is not a live slot
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public <T extends Structure> T structureAt(Class<T> type, long address) {
+        requireSlot(address);
+        T s = Structure.newInstance(type, new Pointer(address));
+        if (s.size() > layout.size()) {
+            throw new IllegalArgumentException(type.getName() + " needs " + s.size()
+                    + " bytes but a slot holds " + layout.size());
+        }
+        s.read();
+        return s;
+    }
+
+    /**
+     * Releases every slab; every slot address becomes invalid. Idempotent: closing again does
+     * nothing.
+     *
+     * @throws IllegalStateException if called from a thread other than the owner
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() != owner) {
+            throw stateFailure();
+        }
+        if (handle != 0) {
+            handle = 0;
+            state.closed = true;
+            cleanable.clean();
+        }
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return handle == 0;
+    }
+
+    @Override
+    public String toString() {
+        return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
+                + (handle == 0 ? " (closed)" : "");
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private long liveHandle() {
+        long h = handle;
+        if (Thread.currentThread() != owner || h == 0) {
+            throw stateFailure();
+        }
+        return h;
+    }
+
+    private int check(long address) {
+        int rc = SlabbinNative.check(liveHandle(), address);
+        Reference.reachabilityFence(this);
+        return rc;
+    }
+
+    private void requireSlot(long address) {
+        int rc = check(address);
+        if (rc != SlabbinNative.OK && checked) {
+            throw addressFailure(rc, address);
+        }
+    }
+
+    private IllegalStateException stateFailure() {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            return new IllegalStateException(this + " is confined to thread \"" + owner.getName()
+                    + "\" (id " + owner.getId() + ") but was called from thread \""
+                    + current.getName() + "\" (id " + current.getId() + ")");
+        }
+        return new IllegalStateException(this + " is closed");
+    }
+
+    private RuntimeException allocationFailure(long code) {
+        if (code == SlabbinNative.ECORRUPT) {
+            return new IllegalStateException("use after free detected in " + this
+                    + ": a freed slot was written after it was freed, damaging the free list;"
+                    + " nothing was allocated and the free list was rebuilt");
+        }
+        SlabStats s = stats();
+        throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
+                + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
+                + " (" + s.reservedBytes() + " bytes in " + s.slabCount() + " slabs reserved"
+                + (state.maxReserved > 0 ? ", cap " + state.maxReserved + " bytes" : "") + ")");
+    }
+
+    private IllegalArgumentException addressFailure(int code, long address) {
+        return new IllegalArgumentException(String.format("0x%x is not a live slot of %s: %s",
+                address, this, reason(code)));
+    }
+
+    static String reason(int code) {
+        switch (code) {
+            case SlabbinNative.EFOREIGN:
+                return "foreign pointer (not inside any slab of this allocator)";
+            case SlabbinNative.EINTERIOR:
+                return "interior pointer (inside a slab but not the start of a slot)";
+            case SlabbinNative.EDOUBLEFREE:
+                return "double free (the slot is not allocated)";
+            default:
+                return SlabbinNative.strerror(code);
+        }
+    }
+
+    private static String describe(SlotLayout layout, int capacity) {
+        return "SlabAllocator[size=" + layout.size() + " B, alignment=" + layout.alignment()
+                + " B, stride=" + layout.stride() + " B, slabCapacity=" + capacity + "]";
+    }
+
+    /** What the Cleaner needs: no reference to the allocator itself. */
+    private static final class NativeState implements Runnable {
+        private final long handle;
+        private final SlotLayout layout;
+        private final int capacity;
+        long maxReserved;
+        volatile boolean closed;
+
+        NativeState(long handle, SlotLayout layout, int capacity) {
+            this.handle = handle;
+            this.layout = layout;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public void run() {
+            if (!closed) {
+                long[] v = new long[8];
+                SlabbinNative.stats(handle, v);
+                LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
+                        + " became unreachable without close(): releasing " + v[7]
+                        + " bytes of native memory in " + v[4] + " slabs (" + v[5]
+                        + " slots still allocated). Close allocators, e.g. with try-with-resources.");
+            }
+            SlabbinNative.destroy(handle);
+        }
+    }
+
+    /**
+     * Configures and creates a {@link SlabAllocator}. Not thread-safe; the allocator is confined to
+     * the thread that calls {@link #build()}.
+     */
+    public static final class Builder {
+        private final SlotLayout layout;
+        private int slabCapacity;
+        private boolean checked = true;
+        private long maxReservedBytes;
+
+        private Builder(SlotLayout layout) {
+            this.layout = layout;
+            this.slabCapacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                    DEFAULT_SLAB_BYTES / layout.stride()));
+        }
+
+        /**
+         * Slots per slab. Default: as many as fit in {@link #DEFAULT_SLAB_BYTES}, at least 1.
+         *
+         * @param slots 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code slots < 1}
+         */
+        public Builder slabCapacity(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException(
+                        "slab capacity must be at least 1 slot, got " + slots);
+            }
+            this.slabCapacity = slots;
+            return this;
+        }
+
+        /**
+         * Checked mode (default true): validate every address passed in. False skips validation
+         * for speed; misuse is then undefined behaviour and can crash the JVM.
+         *
+         * @param checked whether to validate
+         * @return this builder
+         */
+        public Builder checked(boolean checked) {
+            this.checked = checked;
+            return this;
+        }
+
+        /**
+         * A cap on the bytes the allocator may reserve for slabs; a slab that would cross it is
+         * refused with {@link OutOfMemoryError}. Default 0: no cap.
+         *
+         * @param bytes 0 (no cap) or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxReservedBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException(
+                        "maxReservedBytes must be 0 (no cap) or positive, got " + bytes);
+            }
+            this.maxReservedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Creates the allocator, confined to the calling thread.
+         *
+         * @return a new allocator; it reserves no memory until the first allocation
+         * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
+         *     space
+         * @throws UnsatisfiedLinkError if the native library cannot be loaded
+         */
+        public SlabAllocator build() {
+            SlabAllocator a = new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes);
+            a.state.maxReserved = maxReservedBytes;
+            return a;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.slabbin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared helpers for the tests of the Java API. */
+final class TestSupport {
+    private TestSupport() {}
+
+    /** The C library functions the tests call on slot memory. */
+    interface CLib extends Library {
+        CLib INSTANCE = Native.load(Platform.C_LIBRARY_NAME, CLib.class);
+
+        int memcmp(Pointer a, Pointer b, long n);
+
+        Pointer memchr(Pointer s, int c, long n);
+
+        Pointer memset(Pointer s, int c, long n);
+    }
+
+    /**
+     * The C API of slabbin.h, bound through JNA to the very library file that
+     * {@link SlabbinLibrary#load()} loaded for the JNI side.
+     */
+    interface SlabbinC extends Library {
+        int slabbin_alloc(Pointer a, PointerByReference slot);
+
+        int slabbin_alloc_zeroed(Pointer a, PointerByReference slot);
+
+        int slabbin_free(Pointer a, Pointer slot);
+
+        int slabbin_is_allocated(Pointer a, Pointer p);
+
+        int slabbin_check(Pointer a, Pointer p);
+
+        int slabbin_is_unchecked(Pointer a);
+
+        /** slabbin_stats_t is eight uint64_t fields, passed here as a long[8]. */
+        void slabbin_get_stats(Pointer a, long[] out);
+
+        int slabbin_layout_stride(long size, long alignment, long[] stride);
+    }
+
+    /** The C formula for the stride: max(size, 8) rounded up to a multiple of the alignment. */
+    static long cStride(long size, long alignment) {
+        long s = Math.max(size, 8);
+        long rem = s % alignment;
+        return rem == 0 ? s : s + (alignment - rem);
+    }
+
+    /** Allocates {@code n} slots and returns their addresses in order. */
+    static List<Long> allocateN(SlabAllocator a, int n) {
+        List<Long> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(a.allocate());
+        }
+        return out;
+    }
+
+    /** A byte pattern of {@code n} bytes derived from {@code seed}; no two seeds agree often. */
+    static byte[] pattern(long seed, int n) {
+        byte[] b = new byte[n];
+        long x = seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+        for (int i = 0; i < n; i++) {
+            x ^= x >>> 29;
+            x *= 0xBF58476D1CE4E5B9L;
+            x ^= x >>> 32;
+            b[i] = (byte) x;
+        }
+        return b;
+    }
+
+    static void writePattern(long address, long seed, int size) {
+        new Pointer(address).write(0, pattern(seed, size), 0, size);
+    }
+
+    static void assertPattern(long address, long seed, int size) {
+        byte[] expected = pattern(seed, size);
+        byte[] actual = new Pointer(address).getByteArray(0, size);
+        for (int i = 0; i < size; i++) {
+            if (expected[i] != actual[i]) {
+                assertEquals(expected[i], actual[i], String.format(
+                        "slot 0x%x byte %d of %d (pattern seed %d) was overwritten", address, i,
+                        size, seed));
+            }
+        }
+    }
+
+    static String hex(long address) {
+        return String.format("0x%x", address);
+    }
+}
