@@ -7,9 +7,9 @@
 
 enum { CAP = 4, SIZE = 24, ALIGN = 16, STRIDE = 32 };
 
-/* A fixed state: two slabs, s0 = a[0..3] (full), s1 = a[4], a[5] bumped; a[2] and a[4] freed,
- * so the free list is a[4] -> a[2]. Without further frees the next allocations are a[4], a[2],
- * then the bump: a[5] + 1 and + 2 strides, then a new slab. */
+/* A fixed state: two slabs, slab 0 = s[0..3] (full), slab 1 = s[4], s[5] bumped; s[2], s[4] freed,
+ * so the free list is s[4] -> s[2]. Without further frees the next allocations are s[4], s[2],
+ * then the bump: s[5] + 1 and + 2 strides, then a new slab. */
 typedef struct {
     slabbin_t *a;
     void *s[6];
@@ -170,6 +170,9 @@ static void test_slab_edges(void) {
     void *s[CAP];
     for (int i = 0; i < CAP; i++) CHECK_RC(slabbin_alloc(a, &s[i]), SLABBIN_OK);
     CHECK_EQ_U(t_stats(a).slab_count, 1);
+    /* free and reallocate a slot, so the slab is the one looked up last */
+    CHECK_RC(slabbin_free(a, s[1]), SLABBIN_OK);
+    CHECK_RC(slabbin_alloc(a, &s[1]), SLABBIN_OK);
     void *past = t_off(s[0], CAP * STRIDE);
     void *before = (unsigned char *)s[0] - 1;
     void *before_slot = (unsigned char *)s[0] - STRIDE;
@@ -194,7 +197,10 @@ static void test_slab_edges(void) {
         CHECK_RC(slabbin_free(a, past), SLABBIN_EFOREIGN);
     }
     void *past2 = t_off(t, CAP * STRIDE);
+    CHECK_RC(slabbin_free(a, t), SLABBIN_OK);   /* the second slab is the one looked up last */
+    CHECK_RC(slabbin_alloc(a, &t), SLABBIN_OK);
     if ((uintptr_t)past2 - (uintptr_t)s[0] >= (uintptr_t)CAP * STRIDE) {
+        CHECK_RC(slabbin_check(a, past2), SLABBIN_EFOREIGN);
         CHECK_RC(slabbin_free(a, past2), SLABBIN_EFOREIGN);
     }
     CHECK_EQ_U(t_stats(a).live_slots, CAP + 1);
@@ -241,12 +247,25 @@ static void test_double_free(void) {
     REQUIRE_RC(slabbin_create(&a, SIZE, ALIGN, CAP, 0), SLABBIN_OK);
     void *x = NULL, *p = NULL;
     CHECK_RC(slabbin_alloc(a, &x), SLABBIN_OK);
+    /* the next slot of the current slab was never handed out */
+    CHECK_RC(slabbin_check(a, t_off(x, STRIDE)), SLABBIN_EDOUBLEFREE);
+    CHECK_RC(slabbin_free(a, t_off(x, STRIDE)), SLABBIN_EDOUBLEFREE);
+    CHECK_RC(slabbin_free(a, t_off(x, (CAP - 1) * STRIDE)), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ_U(t_stats(a).live_slots, 1);
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
+    CHECK_PTR(p, t_off(x, STRIDE));
+    CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
+    CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);   /* LIFO: the slot just freed */
+    CHECK_PTR(p, t_off(x, STRIDE));
     CHECK_RC(slabbin_free(a, x), SLABBIN_OK);
     CHECK_RC(slabbin_check(a, x), SLABBIN_EDOUBLEFREE);
     CHECK_RC(slabbin_free(a, x), SLABBIN_EDOUBLEFREE);
+    CHECK_EQ_U(t_stats(a).live_slots, 1);
+    CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, p), SLABBIN_EDOUBLEFREE);
     CHECK_EQ_U(t_stats(a).live_slots, 0);
     CHECK_RC(slabbin_alloc(a, &p), SLABBIN_OK);
-    CHECK_PTR(p, x);
+    CHECK_PTR(p, t_off(x, STRIDE));
     CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
 
     /* x stays at the bottom of the free list while other slots come and go above it */

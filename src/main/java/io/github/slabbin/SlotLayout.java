@@ -72,13 +72,15 @@ public record SlotLayout(long size, long alignment) {
      */
     public static SlotLayout of(Class<? extends Structure> type) {
         Structure s;
+        long size;
         try {
             s = Structure.newInstance(type);
+            size = s.size();
         } catch (RuntimeException | Error e) {
             throw new IllegalArgumentException("cannot instantiate " + type.getName()
                     + " to compute its layout: " + e, e);
         }
-        return new SlotLayout(s.size(), structAlignment(s));
+        return new SlotLayout(size, structAlignment(s));
     }
 
     /**

@@ -247,7 +247,7 @@ class SlabAllocatorApiTest {
             }
             List<Long> second = TestSupport.allocateN(a, 20);
             assertEquals(first, second.subList(0, 17), "same addresses, same order");
-            assertEquals(first.get(15) + 24, second.get(17));
+            assertEquals(first.get(16) + 24, second.get(17));
             assertEquals(4, a.stats().slabCount(), "no new slab for 20 slots");
             a.allocate();
             assertEquals(5, a.stats().slabCount());
@@ -484,6 +484,22 @@ class SlabAllocatorApiTest {
             new Pointer(y).setInt(0, 99);
             assertEquals(99, a.buffer(y).getInt(0));
             assertEquals(0xCAFEBABE, a.buffer(x).getInt(0), "a second view sees the same bytes");
+        }
+    }
+
+    @Test
+    void bufferRefusesASlotLargerThanAByteBuffer() {
+        // 2 GiB of address space, never touched.
+        SlotLayout l = SlotLayout.of((long) Integer.MAX_VALUE + 1, 8);
+        try (SlabAllocator a = SlabAllocator.create(l, 1)) {
+            long x = a.allocate();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> a.buffer(x));
+            assertTrue(e.getMessage().contains("2147483648 bytes")
+                    && e.getMessage().contains("ByteBuffer"), e.getMessage());
+            a.pointer(x).setLong((long) Integer.MAX_VALUE - 7, 5);
+            assertEquals(5, new Pointer(x).getLong((long) Integer.MAX_VALUE - 7));
+            assertTrue(a.isAllocated(x));
         }
     }
 

@@ -53,6 +53,21 @@ class SlotLayoutTest {
         }
     }
 
+    @Structure.FieldOrder({})
+    public static class NoFields extends Structure {}
+
+    @Structure.FieldOrder({"o"})
+    public static class UnmappableField extends Structure {
+        public Object o;
+    }
+
+    /** The field order names one field of two. */
+    @Structure.FieldOrder({"a"})
+    public static class IncompleteFieldOrder extends Structure {
+        public int a;
+        public int b;
+    }
+
     @Test
     void ofKeepsSizeAndAlignment() {
         SlotLayout l = SlotLayout.of(24, 16);
@@ -161,5 +176,16 @@ class SlotLayoutTest {
                 () -> SlotLayout.of(NoDefaultConstructor.class));
         assertTrue(e.getMessage().contains("cannot instantiate")
                 && e.getMessage().contains(NoDefaultConstructor.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void unsizableStructuresAreIllegalArguments() {
+        for (Class<? extends Structure> c : java.util.List.of(
+                NoFields.class, UnmappableField.class, IncompleteFieldOrder.class)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SlotLayout.of(c), c.getName());
+            assertTrue(e.getMessage().contains(c.getName())
+                    && e.getMessage().contains("layout"), e.getMessage());
+        }
     }
 }

@@ -30,10 +30,11 @@ import java.util.zip.GZIPInputStream;
  *       are ignored.</li>
  *   <li>Every other line is an operation, optionally preceded by a caller field: {@code @}, a
  *       blank, and a caller token such as {@code [0x7f12]}, {@code file.c:12} or
- *       {@code /lib/x.so:(func+0x1a)[0x7f12]}. The caller token ends at the first blank, except
- *       that a token containing a blank but ending in {@code ]} before the next blank (glibc
- *       writes {@code FILE:(SYMBOL+OFFSET)[ADDRESS]}, and FILE may contain blanks) extends to that
- *       {@code ]}. The caller is not used.</li>
+ *       {@code /lib/x.so:(func+0x1a)[0x7f12]}. The caller token ends at the first blank; but if
+ *       its first word does not end in {@code ]} and a later {@code ]} on the line is followed
+ *       by a blank, the token extends to that {@code ]} (glibc writes callers as
+ *       {@code FILE:(SYMBOL+OFFSET)[ADDRESS]}, and FILE may contain blanks). The caller is not
+ *       used.</li>
  * </ul>
  * Operations ({@code ADDR}, {@code OLD}, {@code NEW}, {@code SIZE} are hexadecimal numbers):
  * <ul>
@@ -307,7 +308,7 @@ public final class MtraceParser {
             if (length == 1 && s.charAt(p) == '0') {
                 return 0;
             }
-            if (address && s.startsWith("(nil)", p) && length == 5) {
+            if (length == 5 && address && s.startsWith("(nil)", p)) {
                 return 0;
             }
             if (length < 3 || s.charAt(p) != '0' || (s.charAt(p + 1) | 0x20) != 'x') {

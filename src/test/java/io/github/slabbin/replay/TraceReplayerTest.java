@@ -1,0 +1,133 @@
+package io.github.slabbin.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class TraceReplayerTest {
+
+    /** A trace whose figures are worked out by hand below. */
+    static final String HANDMADE = String.join("\n",
+            "= Start",
+            "@ [0x1] + 0x1000 0x10",      // e0: 16 B  -> class 16
+            "@ [0x1] + 0x2000 0x18",      // e1: 24 B  -> class 32
+            "@ [0x1] + 0x3000 0x2000",    // e2: 8192 B -> system allocator
+            "@ [0x1] - 0x1000",           // e3: free the 16 B block
+            "@ [0x1] < 0x2000",           // e4: realloc 24 -> 28 B, same class 32: slot kept
+            "@ [0x1] > 0x4000 0x1c",
+            "@ [0x1] < 0x4000",           // e5: realloc 28 -> 100 B, class 112: moved
+            "@ [0x1] > 0x5000 0x64",
+            "@ [0x1] - 0x9999",           // unmatched free: counted, skipped
+            "@ [0x1] + 0x6000 0x100",     // e6: 256 B -> class 256
+            "= End", "");
+
+    static Trace handmade() throws IOException {
+        return MtraceParser.parse(new ByteArrayInputStream(
+                HANDMADE.getBytes(StandardCharsets.US_ASCII)), "handmade");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TraceReplayer.Verify.class)
+    void handmadeTraceFiguresMatchHandCount(TraceReplayer.Verify verify) throws IOException {
+        ReplayReport r = new TraceReplayer(SizeClasses.defaults(), verify, 1, 0)
+                .replay(handmade());
+        assertEquals(7, r.events());
+        assertEquals(4, r.allocations());
+        assertEquals(1, r.frees());
+        assertEquals(2, r.reallocs());
+        assertEquals(1, r.unmatchedFrees());
+        assertEquals(3, r.liveAtEnd());
+        // Requests: 16, 24, 8192, 28, 100, 256; all but 8192 fit a class.
+        assertEquals(6, r.requests());
+        assertEquals(5, r.slabRequests());
+        assertEquals(16 + 24 + 8192 + 28 + 100 + 256, r.requestedBytes());
+        assertEquals(16 + 24 + 28 + 100 + 256, r.slabRequestedBytes());
+        // Live bytes: 16, 40, 8232, 8216, 8220, 8292, 8548 -> peak 8548.
+        assertEquals(8548, r.peakLiveBytes());
+        // In classes: 16, 40, 24, 28, 100, 356 -> peak 356.
+        assertEquals(356, r.peakLiveSlabBytes());
+        // One slab each in classes 16, 32, 112, 256; slabs of 64 KiB / stride slots:
+        // 4096*16 + 2048*32 + 585*112 + 256*256 bytes.
+        int[] slabs = new int[SizeClasses.defaults().classCount()];
+        slabs[SizeClasses.defaults().classOf(16)] = 1;
+        slabs[SizeClasses.defaults().classOf(32)] = 1;
+        slabs[SizeClasses.defaults().classOf(112)] = 1;
+        slabs[SizeClasses.defaults().classOf(256)] = 1;
+        assertArrayEquals(slabs, r.slabsPerClass());
+        assertEquals(65536 + 65536 + 65520 + 65536, r.peakReservedBytes());
+        // After trim the 100 B and 256 B blocks are still live: their two slabs stay.
+        assertEquals(65520 + 65536, r.reservedAfterTrimBytes());
+        assertEquals((65536 * 3 + 65520) / 356.0, r.overhead(), 1e-9);
+        for (Timing t : new Timing[] {r.javaSlabbin(), r.javaSystem(), r.cSlabbin(), r.cSystem()}) {
+            assertEquals(1, t.runs());
+            assertTrue(t.medianNanos() > 0);
+            assertTrue(t.minNanos() <= t.medianNanos() && t.medianNanos() <= t.maxNanos());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jq-group", "perl-hash", "sqlite-index"})
+    void bundledTracesReplayWithoutMismatch(String name) throws IOException {
+        Trace t = BundledTraces.load(name);
+        ReplayReport r = new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.FULL,
+                1, 0).replay(t);
+        // No ReplayException: every block's bytes survived in all four runs.
+        assertEquals(t.eventCount(), r.events());
+        assertEquals(t.allocations(), r.allocations());
+        assertEquals(t.frees(), r.frees());
+        assertEquals(t.reallocs(), r.reallocs());
+        // Slab-served counts equal an independent count over the trace's events.
+        long requests = 0;
+        long slabRequests = 0;
+        for (int i = 0; i < t.eventCount(); i++) {
+            if (t.op(i) != Trace.FREE) {
+                requests++;
+                if (t.size(i) <= SizeClasses.defaults().limit()) {
+                    slabRequests++;
+                }
+            }
+        }
+        assertEquals(t.allocations() + t.reallocs(), requests);
+        assertEquals(requests, r.requests());
+        assertEquals(slabRequests, r.slabRequests());
+        // Slab accounting: reserved bytes are whole slabs of about 64 KiB.
+        long slabCount = 0;
+        for (int s : r.slabsPerClass()) {
+            slabCount += s;
+        }
+        assertTrue(slabCount > 0);
+        assertTrue(r.peakReservedBytes() <= slabCount * 65536L);
+        assertTrue(r.peakReservedBytes() >= r.peakLiveSlabBytes());
+        assertTrue(r.reservedAfterTrimBytes() <= r.peakReservedBytes());
+    }
+
+    @Test
+    void rejectsBadSettings() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.ENDS, 0, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.ENDS, 1, -1));
+    }
+
+    @Test
+    void progressCountsEveryRun() throws IOException {
+        TraceReplayer r = new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.ENDS, 2, 1);
+        int[] last = {0};
+        r.onProgress(done -> {
+            assertEquals(last[0] + 1, done);
+            last[0] = done;
+        });
+        r.replay(handmade());
+        assertEquals(r.runsPerTrace(), last[0]);
+        assertEquals(12, last[0]);
+    }
+}
