@@ -36,7 +36,8 @@ import java.util.Objects;
  * read and written from any thread, with the usual need for a happens-before edge.
  *
  * <h2>Lifecycle</h2>
- * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
+ * After {@link #close()} every method but {@code close()}, {@link #isClosed()}, {@link #owner()}
+ * and {@code toString()} throws {@link IllegalStateException}.
  * An allocator that becomes unreachable without being closed releases its native memory through a
  * {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING).
  *

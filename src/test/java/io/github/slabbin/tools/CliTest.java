@@ -1,0 +1,87 @@
+package io.github.slabbin.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: replay and demo end to end, through picocli as {@code Main} runs them. */
+class CliTest {
+
+    /** Runs the command line with standard output and error captured: {exit, out, err}. */
+    private static String[] run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new Main()).execute(args);
+            return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void replayPrintsTableAndJson(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("small.mtrace");
+        Files.writeString(trace, "= Start\n@ [0x1] + 0x10 0x20\n@ [0x1] + 0x20 0x3000\n"
+                + "@ [0x1] - 0x10\n@ [0x1] - 0x20\n= End\n");
+        Path json = dir.resolve("out.json");
+        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--json", json.toString(),
+                trace.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("small.mtrace"), r[1]);
+        assertTrue(r[1].contains("Java-driven, ns/event"), r[1]);
+        assertTrue(r[1].contains("C-driven, ns/event"), r[1]);
+        // 2 requests, 1 of them (32 B) in a class: 50% of requests, 32 of 12,320 bytes.
+        assertTrue(r[1].contains("50.0% /   0.3%"), r[1]);
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"trace\": \"small.mtrace\""), text);
+        assertTrue(text.contains("\"slabRequests\": 1"), text);
+        assertTrue(text.contains("\"requests\": 2"), text);
+        assertTrue(text.contains("\"javaRatio\""), text);
+    }
+
+    @Test
+    void malformedTraceStopsWithFileAndLineAndNothingElse(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("good.mtrace");
+        Files.writeString(good, "@ [0x1] + 0x10 0x20\n@ [0x1] - 0x10\n");
+        Path bad = dir.resolve("bad.mtrace");
+        Files.writeString(bad, "= Start\n@ [0x1] + 0x10 0x20\n@ [0x1] * 0x10\n");
+        String[] r = run("replay", "--repeat", "1", "--warmup", "0", good.toString(),
+                bad.toString());
+        assertEquals("2", r[0]);
+        assertEquals("", r[1], "nothing printed as a result");
+        assertTrue(r[2].contains("bad.mtrace:3"), r[2]);
+    }
+
+    @Test
+    void badOptionsExitTwo() {
+        assertEquals("2", run("replay", "--verify", "some")[0]);
+        assertEquals("2", run("replay", "--repeat", "0")[0]);
+        assertEquals("2", run("replay", "--classes", "16,8")[0]);
+    }
+
+    @Test
+    void demoLinksWalksAndReports() {
+        String[] r = run("demo", "--nodes", "2000", "--pairs", "1000");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(r[1].contains("built with insque:         nodes 2,000 (expected 2,000)"), r[1]);
+        assertTrue(r[1].contains("half removed with remque:  nodes 1,000 (expected 1,000)"), r[1]);
+        assertTrue(r[1].contains("slots reused in LIFO order: 1,000 of 1,000"), r[1]);
+        assertTrue(r[1].contains("OK: every walk matched"), r[1]);
+    }
+}
