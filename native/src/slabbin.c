@@ -4,17 +4,44 @@
  * Data structures
  *   - Slabs live in `slabs[0..nslabs)`, in the order they were reserved. `cur` is the slab being
  *     bumped through: slabs before it are fully handed out, slabs after it (only after a reset or
- *     a failed batch) are untouched. `bump`/`bump_end` is the never-used part of slabs[cur].
+ *     a failed batch) are untouched. `bump`/`bump_end` is the never-used part of slabs[cur] and
+ *     `bump_idx` the slot index of `bump` in it.
  *   - The free list is intrusive (as in the Rust crate): a free slot's first pointer-sized word
- *     holds the address of the next free slot.
+ *     holds the address of the next free slot. Its top is `uc_head` in unchecked mode and
+ *     `ck_head` in checked mode; the other one stays NULL. So the unchecked pop needs no mode
+ *     test: a checked allocator always finds uc_head empty and takes the checked path.
  *   - Checked mode adds one bit per slot (1 = allocated) in each slab's header, and an owner
  *     lookup: the address space is cut into windows of 2^shift bytes, 2^shift >= slab bytes, so a
  *     slab touches at most two windows; an open-addressing hash maps a window number to the slabs
- *     touching it. Lookup is O(1) and never reads the address being looked up. The table is kept
- *     in both modes (it changes only when slabs come and go); only checked mode consults it on
- *     the hot path.
- *   - Slot index = offset / stride, computed with Lemire's multiply-based division
- *     ("Faster Remainder by Direct Computation", 2019) when offsets fit in 32 bits.
+ *     touching it (each entry holds the slab's base, so a candidate is confirmed without touching
+ *     the slab). The slab found last (`last`) is tried first. Lookup is O(1) and never reads the
+ *     address being looked up. The table is kept in both modes (it changes only when slabs come
+ *     and go); only checked mode consults it on the hot path.
+ *   - Checked mode, the slot on top of the free list: its bit stays 1 although the slot is free,
+ *     and `head_word`/`head_bit` say where that bit is. Every other free slot has its bit 0. So
+ *     a slot is allocated exactly when its bit is 1 and it is not ck_head. This saves every
+ *     bitmap write when a slot is freed and allocated again at once: popping the top leaves its bit
+ *     as it is (1 = allocated), and pushing onto an empty list leaves no old top to clear. Pushing
+ *     onto a non-empty list clears the bit of the old top; popping a slot whose link is not NULL
+ *     validates that link (owner, slot start, bit 0, handed out) and sets its bit.
+ *   - Slot index = offset / stride, by Lemire's multiply-based division ("Faster Remainder by
+ *     Direct Computation", 2019) when offsets fit in 32 bits: the high half of one 64x64-bit
+ *     product is the index, its low half tells whether the offset is a multiple of the stride.
+ *     Larger slabs divide, and always take the out-of-line lookup paths.
+ *
+ * Hot paths
+ *   slabbin_alloc() and slabbin_free() handle the common cases (pop or push, with the owner found
+ *   in the slab used last) in straight-line code that needs no stack frame; everything else (bump
+ *   refill, the hash lookup, errors, corruption repair) is in separate functions reached by tail
+ *   calls. The fields these paths touch share the first cache line of the (64-byte aligned)
+ *   allocator.
+ *
+ *   Peak tracking: between resets, every slot handed out is live or on the free list, and the bump
+ *   runs only when the free list is empty, i.e. when every handed-out slot is live; so a pop can
+ *   never raise `live` above a peak recorded by the bumps, and only the bump path updates `peak`.
+ *   Checked mode makes sure of the premise: a bump that finds fewer live slots than were handed
+ *   out means a use after free cut the list short (a link overwritten with NULL); the list is
+ *   rebuilt from the bitmaps and SLABBIN_ECORRUPT returned, as for any other bad link.
  */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #  define _POSIX_C_SOURCE 200112L   /* posix_memalign */
@@ -33,46 +60,62 @@
 #  define LIKELY(x) __builtin_expect(!!(x), 1)
 #  define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define NOINLINE __attribute__((noinline))
+#  define COLD __attribute__((noinline, cold))
 #else
 #  define LIKELY(x) (x)
 #  define UNLIKELY(x) (x)
 #  define NOINLINE
+#  define COLD
 #endif
 
 typedef struct slab {
     unsigned char *base;   /* first slot */
     size_t index;          /* position in slabs[] */
-    uint64_t bits[];       /* checked mode: 1 bit per slot, 1 = allocated */
+    uint64_t bits[];       /* checked mode: 1 bit per slot, 1 = allocated (see the top) */
 } slab_t;
 
 typedef struct owner_entry {
-    uintptr_t window;      /* address >> shift */
+    uintptr_t base;        /* slab->base */
     slab_t *slab;          /* NULL = empty entry */
 } owner_entry_t;
 
+#define HOT_LINE 64
+
+/* The `last` of an allocator that has none: no address matches it (last_span is then 0). */
+static slab_t no_slab;
+
 struct slabbin {
-    /* hot fields first */
-    void *free_head;               /* top of the free list, or NULL */
-    slab_t *head_slab;             /* checked mode: the slab of free_head */
-    unsigned char *bump;           /* next never-used slot of slabs[cur] */
-    unsigned char *bump_end;       /* end of slabs[cur] */
-    slab_t *last;                  /* checked mode: last slab found by the owner lookup */
-    size_t stride;
-    size_t slab_bytes;             /* capacity * stride */
+    /* Cache line 0 (the allocator is 64-byte aligned): the fields of the pop/push fast paths. */
+    void *uc_head;                 /* unchecked mode: top of the free list, or NULL */
+    void *ck_head;                 /* checked mode: top of the free list, or NULL */
+    uint64_t *head_word;           /* checked mode: bitmap word holding ck_head's bit */
     uint64_t live;
-    uint64_t peak;
-    uint64_t div_magic;            /* Lemire: UINT64_MAX / stride + 1, 0 if not usable */
+    slab_t *last;                  /* checked mode: the slab the owner lookup tries first; never
+                                      NULL (&no_slab when there is none) */
+    size_t last_span;              /* slab_bytes, or 0 when last is &no_slab or the slab is too
+                                      large for the fast paths (so no address matches) */
+    uint64_t div_magic;            /* Lemire: UINT64_MAX / stride + 1, 0 if slabs exceed 4 GiB */
+    unsigned char head_bit;        /* checked mode: ck_head's bit number in *head_word */
     bool checked;
 
+    /* Cache line 1: the bump path. */
+    unsigned char *bump;           /* next never-used slot of slabs[cur] (NULL: none bumped) */
+    unsigned char *bump_end;       /* end of slabs[cur] */
+    size_t bump_idx;               /* slot index of bump in slabs[cur] */
+    slab_t *bump_slab;             /* slabs[cur] */
+    size_t stride;
+    uint64_t peak;
+    size_t cur;                    /* bump slab index; meaningful when bump != NULL */
+    size_t capacity;
+
+    size_t slab_bytes;             /* capacity * stride */
     size_t size;
     size_t align;
-    size_t capacity;
     size_t bitmap_words;
 
     slab_t **slabs;
     size_t nslabs;
     size_t slabs_cap;
-    size_t cur;                    /* bump slab index; meaningful when nslabs > 0 */
 
     unsigned shift;                /* owner windows are 2^shift bytes */
     owner_entry_t *table;          /* owner hash, table_mask + 1 entries (power of two) */
@@ -101,7 +144,7 @@ int slabbin_layout_stride(size_t slot_size, size_t slot_alignment, size_t *strid
 }
 
 /* Free-list links are copied with memcpy: a slot is only slot_alignment-aligned, which can be less
- * than a pointer's alignment (e.g. stride 9 with alignment 1). */
+ * than a pointer's alignment (e.g. stride 9 with alignment 1). An 8-byte memcpy is one move. */
 static inline void *link_load(const void *slot) {
     void *next;
     memcpy(&next, slot, sizeof next);
@@ -110,20 +153,49 @@ static inline void *link_load(const void *slot) {
 
 static inline void link_store(void *slot, void *next) { memcpy(slot, &next, sizeof next); }
 
-static size_t slot_index(const slabbin_t *a, size_t off) {
-#if defined(__SIZEOF_INT128__)
-    if (a->div_magic != 0) {
-        __extension__ typedef unsigned __int128 u128;
-        return (size_t)(((u128)a->div_magic * (uint32_t)off) >> 64);
-    }
+/* Slot index of byte offset `off` inside a slab (off < slab_bytes <= UINT32_MAX, div_magic != 0):
+ * sets *idx to off / stride and returns whether off is a multiple of the stride (a slot start).
+ * The high half of magic * off is the quotient; the low half (the fraction) is below magic exactly
+ * when the remainder is 0. */
+static inline bool slot_at_fast(const slabbin_t *a, size_t off, size_t *idx) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    /* One MUL, written out: compilers keep a 128-bit product in callee-saved registers here, which
+     * would cost the fast paths a stack frame. */
+    uint64_t lo, hi;
+    __asm__("mulq %3" : "=a"(lo), "=d"(hi) : "0"(a->div_magic), "rm"((uint64_t)(uint32_t)off)
+            : "cc");
+    *idx = (size_t)hi;
+    return lo < a->div_magic;
+#elif defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    u128 prod = (u128)a->div_magic * (uint32_t)off;
+    *idx = (size_t)(prod >> 64);
+    return (uint64_t)prod < a->div_magic;
+#else
+    *idx = off / a->stride;
+    return off % a->stride == 0;
 #endif
-    return off / a->stride;
+}
+
+/* As slot_at_fast(), for any slab size. */
+static bool slot_at(const slabbin_t *a, size_t off, size_t *idx) {
+    if (a->div_magic != 0) return slot_at_fast(a, off, idx);
+    *idx = off / a->stride;
+    return off % a->stride == 0;
 }
 
 static uint64_t hash_window(uintptr_t w) {
     uint64_t h = (uint64_t)w * UINT64_C(0x9E3779B97F4A7C15);
     return h ^ (h >> 29);
 }
+
+static inline uint64_t *bit_word(slab_t *s, size_t i) { return &s->bits[i >> 6]; }
+static inline uint64_t bit_mask(size_t i) { return UINT64_C(1) << (i & 63); }
+static bool bit_get(const slab_t *s, size_t i) { return (s->bits[i >> 6] >> (i & 63)) & 1u; }
+static void bit_set(slab_t *s, size_t i) { s->bits[i >> 6] |= bit_mask(i); }
+
+/* The free list's top, in either mode. */
+static inline void *head_of(const slabbin_t *a) { return a->checked ? a->ck_head : a->uc_head; }
 
 /* ---------------------------------------------------------------------------------------------
  * Owner lookup (checked mode)
@@ -132,7 +204,7 @@ static uint64_t hash_window(uintptr_t w) {
 static void table_put(owner_entry_t *t, size_t mask, uintptr_t window, slab_t *s) {
     size_t i = (size_t)hash_window(window) & mask;
     while (t[i].slab != NULL) i = (i + 1) & mask;
-    t[i].window = window;
+    t[i].base = (uintptr_t)s->base;
     t[i].slab = s;
 }
 
@@ -171,49 +243,77 @@ static int table_rebuild(slabbin_t *a, size_t extra) {
     return SLABBIN_OK;
 }
 
-static slab_t *owner_of(const slabbin_t *a, const void *p) {
-    uintptr_t u = (uintptr_t)p;
-    slab_t *s = a->last;
-    if (LIKELY(s != NULL && u - (uintptr_t)s->base < a->slab_bytes)) return s;
-    if (a->table == NULL) return NULL;
-    uintptr_t w = u >> a->shift;
+/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. An
+ * entry is confirmed by the base it holds, so the slabs of other windows met on the way are never
+ * mistaken for the owner. */
+static slab_t *owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
+    const owner_entry_t *t = a->table;
+    if (t == NULL) return NULL;
     size_t mask = a->table_mask;
-    for (size_t i = (size_t)hash_window(w) & mask; a->table[i].slab != NULL; i = (i + 1) & mask) {
-        s = a->table[i].slab;
-        if (a->table[i].window == w && u - (uintptr_t)s->base < a->slab_bytes) return s;
+    for (size_t i = (size_t)hash_window(u >> a->shift) & mask; t[i].slab != NULL;
+         i = (i + 1) & mask) {
+        if (u - t[i].base < a->slab_bytes) {
+            *off = (size_t)(u - t[i].base);
+            return t[i].slab;
+        }
     }
     return NULL;
 }
 
-/* Classifies p against slab s (which holds p): sets *idx; returns a status. */
-static int classify(const slabbin_t *a, const slab_t *s, const void *p, size_t *idx) {
-    size_t off = (size_t)((const unsigned char *)p - s->base);
-    size_t i = slot_index(a, off);
-    if (UNLIKELY(i * a->stride != off)) return SLABBIN_EINTERIOR;
-    *idx = i;
-    return SLABBIN_OK;
+/* The slab holding p (NULL if none), the slab used last first; sets *off to p's offset in it. */
+static slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
+    uintptr_t u = (uintptr_t)p;
+    uintptr_t o = u - (uintptr_t)a->last->base;
+    if (LIKELY(o < a->last_span)) {
+        *off = (size_t)o;
+        return a->last;
+    }
+    return owner_in_table(a, u, off);
 }
 
-static bool bit_get(const slab_t *s, size_t i) { return (s->bits[i >> 6] >> (i & 63)) & 1u; }
-static void bit_set(slab_t *s, size_t i) { s->bits[i >> 6] |= UINT64_C(1) << (i & 63); }
-static void bit_clear(slab_t *s, size_t i) { s->bits[i >> 6] &= ~(UINT64_C(1) << (i & 63)); }
+static inline void set_last(slabbin_t *a, slab_t *s) {
+    a->last = s;
+    a->last_span = a->div_magic != 0 ? a->slab_bytes : 0;
+}
+
+static void clear_last(slabbin_t *a) {
+    a->last = &no_slab;
+    a->last_span = 0;
+}
 
 /* Number of slots of slabs[i] handed out by bumping since the last reset. */
 static size_t bumped_in(const slabbin_t *a, size_t i) {
     if (a->bump == NULL) return 0;                  /* no slab bumped into since creation/trim */
     if (i < a->cur) return a->capacity;
     if (i > a->cur) return 0;
-    return (size_t)(a->bump - a->slabs[i]->base) / a->stride;
+    return a->bump_idx;
+}
+
+/* Slots handed out by bumping since the last reset, all slabs: slabs before the bump slab are
+ * fully handed out. */
+static uint64_t handed_total(const slabbin_t *a) {
+    if (a->bump == NULL) return 0;
+    return (uint64_t)a->cur * a->capacity + a->bump_idx;
+}
+
+/* Whether the slot at p in slab s was handed out since the last reset: s is before the bump
+ * slab, or is it and p lies below the bump. */
+static inline bool handed_out(const slabbin_t *a, const slab_t *s, const void *p) {
+    return s->index < a->cur || (s->index == a->cur && (uintptr_t)p < (uintptr_t)a->bump);
+}
+
+/* Checked mode: whether the slot at p, with bit i of *w, is allocated (see the top). */
+static inline bool is_live(const slabbin_t *a, const uint64_t *w, size_t i, const void *p) {
+    return ((*w >> (i & 63)) & 1u) != 0 && p != a->ck_head;
 }
 
 int slabbin_check(const slabbin_t *a, const void *p) {
     if (a == NULL) return SLABBIN_EINVAL;
-    slab_t *s = owner_of(a, p);
+    size_t off = 0, idx;
+    slab_t *s = owner_of(a, p, &off);
     if (s == NULL) return SLABBIN_EFOREIGN;
-    size_t idx;
-    int rc = classify(a, s, p, &idx);
-    if (rc != SLABBIN_OK) return rc;
-    if (a->checked) return bit_get(s, idx) ? SLABBIN_OK : SLABBIN_EDOUBLEFREE;
+    if (!slot_at(a, off, &idx)) return SLABBIN_EINTERIOR;
+    if (a->checked) return is_live(a, bit_word(s, idx), idx, p) ? SLABBIN_OK : SLABBIN_EDOUBLEFREE;
     return idx < bumped_in(a, s->index) ? SLABBIN_OK : SLABBIN_EDOUBLEFREE;
 }
 
@@ -292,12 +392,14 @@ static int slabs_append(slabbin_t *a, slab_t **news, size_t n) {
 
 static void bump_into(slabbin_t *a, size_t i) {
     a->cur = i;
-    a->bump = a->slabs[i]->base;
+    a->bump_slab = a->slabs[i];
+    a->bump = a->bump_slab->base;
     a->bump_end = a->bump + a->slab_bytes;
+    a->bump_idx = 0;
 }
 
 /* Makes the bump range non-empty: the next kept slab, else a new one. */
-static NOINLINE int refill_bump(slabbin_t *a) {
+static COLD int refill_bump(slabbin_t *a) {
     size_t next = a->bump == NULL ? 0 : a->cur + 1;
     if (next < a->nslabs) {
         bump_into(a, next);
@@ -314,11 +416,37 @@ static NOINLINE int refill_bump(slabbin_t *a) {
     return SLABBIN_OK;
 }
 
-/* Rebuilds the free list from the bitmaps (checked mode): every handed-out slot whose bit is
- * clear, pushed from the first slab's first slot on, so the last slab's last free slot is on top. */
+/* Checked mode: gives the top of the free list its bit 0 like every other free slot (before the
+ * list is rebuilt or reordered). */
+static void head_bit_release(slabbin_t *a) {
+    if (a->checked && a->ck_head != NULL) *a->head_word &= ~bit_mask(a->head_bit);
+}
+
+/* Makes p (a free slot of slab s at offset off, or NULL) the top of the free list; in checked mode
+ * every free slot's bit must be 0 (see head_bit_release()), and p's becomes 1 (see the top). */
+static void set_head(slabbin_t *a, void *p, slab_t *s, size_t off) {
+    if (!a->checked) {
+        a->uc_head = p;
+        return;
+    }
+    a->ck_head = p;
+    if (p != NULL) {
+        size_t idx;
+        (void)slot_at(a, off, &idx);
+        a->head_word = bit_word(s, idx);
+        a->head_bit = (unsigned char)(idx & 63);
+        *a->head_word |= bit_mask(idx);
+    }
+}
+
+/* Rebuilds the free list from the bitmaps (checked mode): every handed-out slot that is not
+ * allocated, pushed from the first slab's first slot on, so the last slab's last free slot is on
+ * top. */
 static void rebuild_free_list_checked(slabbin_t *a) {
+    head_bit_release(a);
     void *head = NULL;
     slab_t *head_slab = NULL;
+    size_t head_off = 0;
     for (size_t si = 0; si < a->nslabs; si++) {
         slab_t *s = a->slabs[si];
         size_t n = bumped_in(a, si);
@@ -328,11 +456,11 @@ static void rebuild_free_list_checked(slabbin_t *a) {
                 link_store(p, head);
                 head = p;
                 head_slab = s;
+                head_off = i * a->stride;
             }
         }
     }
-    a->free_head = head;
-    a->head_slab = head_slab;
+    set_head(a, head, head_slab, head_off);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -353,8 +481,10 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
     size_t words = (slab_capacity + 63) / 64;
     if (words > (SIZE_MAX - sizeof(slab_t)) / sizeof(uint64_t)) return SLABBIN_EINVAL;
 
-    slabbin_t *a = calloc(1, sizeof(*a));
+    /* Cache-line aligned, so the fast-path fields share one line. */
+    slabbin_t *a = system_alloc(HOT_LINE, sizeof(*a));
     if (a == NULL) return SLABBIN_ENOMEM;
+    memset(a, 0, sizeof(*a));
     a->size = slot_size;
     a->align = slot_alignment;
     a->stride = stride;
@@ -365,9 +495,8 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
     unsigned shift = 0;
     while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < slab_bytes) shift++;
     a->shift = shift;
-    if (slab_bytes <= UINT32_MAX && stride <= UINT32_MAX) {
-        a->div_magic = UINT64_MAX / stride + 1;
-    }
+    if (slab_bytes <= UINT32_MAX) a->div_magic = UINT64_MAX / stride + 1;   /* stride >= 8 */
+    clear_last(a);
     *out = a;
     return SLABBIN_OK;
 }
@@ -377,52 +506,94 @@ void slabbin_destroy(slabbin_t *a) {
     for (size_t i = 0; i < a->nslabs; i++) slab_release(a->slabs[i]);
     free(a->slabs);
     free(a->table);
-    free(a);
+    system_free(a);
 }
 
-/* Checked-mode pop: validates the link of the slot on top before following it. */
-static NOINLINE int pop_checked_corrupt(slabbin_t *a) {
+/* Checked mode, a corrupted list: repair it from the bitmaps. */
+static COLD int pop_corrupt(slabbin_t *a) {
     rebuild_free_list_checked(a);
     return SLABBIN_ECORRUPT;
 }
 
-static inline int alloc_one(slabbin_t *a, void **slot) {
-    void *p = a->free_head;
-    if (p != NULL) {
-        void *next = link_load(p);
-        if (a->checked) {
-            slab_t *s = a->head_slab;
-            size_t idx = slot_index(a, (size_t)((unsigned char *)p - s->base));
-            slab_t *ns = NULL;
-            if (next != NULL) {
-                size_t nidx;
-                ns = owner_of(a, next);
-                if (UNLIKELY(next == p || ns == NULL ||
-                             classify(a, ns, next, &nidx) != SLABBIN_OK ||
-                             bit_get(ns, nidx) || nidx >= bumped_in(a, ns->index))) {
-                    return pop_checked_corrupt(a);
-                }
-                a->last = ns;
-            }
-            bit_set(s, idx);
-            a->head_slab = ns;
-        }
-        a->free_head = next;
-    } else {
-        if (UNLIKELY(a->bump == a->bump_end)) {
-            int rc = refill_bump(a);
-            if (rc != SLABBIN_OK) return rc;
-        }
-        p = a->bump;
-        a->bump += a->stride;
-        if (a->checked) {
-            slab_t *s = a->slabs[a->cur];
-            bit_set(s, slot_index(a, (size_t)((unsigned char *)p - s->base)));
-        }
+/* Checked mode: p (the top) leaves the list, its link `next` (a slot of s with index idx, bit 0
+ * checked by the caller) becomes the top and gets its bit; p keeps its bit (1: allocated). */
+static inline int pop_commit(slabbin_t *a, void **slot, void *p, void *next, slab_t *s,
+                             size_t idx) {
+    uint64_t *w = bit_word(s, idx);
+    *w |= bit_mask(idx);
+    a->head_word = w;
+    a->head_bit = (unsigned char)(idx & 63);
+    a->ck_head = next;
+    a->live++;                                      /* no peak update needed: see the top */
+    *slot = p;
+    return SLABBIN_OK;
+}
+
+/* Checked-mode pop whose link is not in the slab used last: the hash lookup (and the general slot
+ * arithmetic, for slabs over 4 GiB). */
+static NOINLINE int pop_checked_lookup(slabbin_t *a, void **slot, void *p, void *next) {
+    size_t off = 0, idx;
+    slab_t *s = owner_in_table(a, (uintptr_t)next, &off);
+    if (UNLIKELY(s == NULL || !slot_at(a, off, &idx) || bit_get(s, idx) ||
+                 !handed_out(a, s, next))) {
+        return pop_corrupt(a);
     }
+    set_last(a, s);
+    return pop_commit(a, slot, p, next, s, idx);
+}
+
+/* The bump path: the free list is empty. */
+static NOINLINE int alloc_bump(slabbin_t *a, void **slot) {
+    if (a->checked && UNLIKELY(a->live != handed_total(a))) {
+        return pop_corrupt(a);                      /* the list was cut short: see the top */
+    }
+    if (UNLIKELY(a->bump == a->bump_end)) {
+        int rc = refill_bump(a);
+        if (rc != SLABBIN_OK) return rc;
+    }
+    unsigned char *p = a->bump;
+    a->bump = p + a->stride;
+    size_t idx = a->bump_idx++;
+    if (a->checked) bit_set(a->bump_slab, idx);
     if (++a->live > a->peak) a->peak = a->live;
     *slot = p;
     return SLABBIN_OK;
+}
+
+/* Checked mode, or an empty unchecked list. */
+static inline int alloc_checked(slabbin_t *a, void **slot) {
+    void *p = a->ck_head;
+    if (UNLIKELY(p == NULL)) return alloc_bump(a, slot);
+    void *next = link_load(p);
+    if (LIKELY(next == NULL)) {                     /* the list becomes empty */
+        a->ck_head = NULL;
+        a->live++;
+        *slot = p;
+        return SLABBIN_OK;
+    }
+    /* Validate the link before following it: a slot start of this allocator, free but not the
+     * top (bit 0: this also refuses p itself), handed out. */
+    slab_t *s = a->last;
+    uintptr_t off = (uintptr_t)next - (uintptr_t)s->base;
+    if (UNLIKELY(off >= a->last_span)) return pop_checked_lookup(a, slot, p, next);
+    size_t idx;
+    bool start = slot_at_fast(a, (size_t)off, &idx);
+    if (UNLIKELY(!start || ((*bit_word(s, idx) >> (idx & 63)) & 1u) != 0 ||
+                 !handed_out(a, s, next))) {
+        return pop_corrupt(a);
+    }
+    return pop_commit(a, slot, p, next, s, idx);
+}
+
+static inline int alloc_one(slabbin_t *a, void **slot) {
+    void *p = a->uc_head;                           /* always NULL in checked mode */
+    if (LIKELY(p != NULL)) {
+        a->uc_head = link_load(p);
+        a->live++;                                  /* no peak update needed: see the top */
+        *slot = p;
+        return SLABBIN_OK;
+    }
+    return alloc_checked(a, slot);
 }
 
 int slabbin_alloc(slabbin_t *a, void **slot) {
@@ -437,29 +608,51 @@ int slabbin_alloc_zeroed(slabbin_t *a, void **slot) {
     return rc;
 }
 
-/* Validates a checked-mode free of p: sets *slab and *idx, returns a status. */
-static inline int validate_free(slabbin_t *a, const void *p, slab_t **slab, size_t *idx) {
-    slab_t *s = owner_of(a, p);
-    if (UNLIKELY(s == NULL)) return SLABBIN_EFOREIGN;
-    if (UNLIKELY(classify(a, s, p, idx) != SLABBIN_OK)) return SLABBIN_EINTERIOR;
-    if (UNLIKELY(!bit_get(s, *idx))) return SLABBIN_EDOUBLEFREE;
-    a->last = s;
-    *slab = s;
+/* Checked mode: pushes a validated slot (bit i of *w, which stays 1: it is the new top) and clears
+ * the old top's bit. */
+static inline int push_checked(slabbin_t *a, void *slot, uint64_t *w, size_t i) {
+    void *old = a->ck_head;
+    if (UNLIKELY(old != NULL)) *a->head_word &= ~bit_mask(a->head_bit);
+    link_store(slot, old);
+    a->ck_head = slot;
+    a->head_word = w;
+    a->head_bit = (unsigned char)(i & 63);
+    a->live--;
     return SLABBIN_OK;
+}
+
+/* Checked-mode free of an address outside the slab used last: the hash lookup (and the general slot
+ * arithmetic, for slabs over 4 GiB). */
+static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
+    size_t off = 0, idx;
+    slab_t *s = owner_in_table(a, (uintptr_t)slot, &off);
+    if (UNLIKELY(s == NULL)) return SLABBIN_EFOREIGN;
+    if (UNLIKELY(!slot_at(a, off, &idx))) return SLABBIN_EINTERIOR;
+    uint64_t *w = bit_word(s, idx);
+    if (UNLIKELY(!is_live(a, w, idx, slot))) return SLABBIN_EDOUBLEFREE;
+    set_last(a, s);
+    return push_checked(a, slot, w, idx);
+}
+
+/* A refused free: which error (nothing was changed). */
+static COLD int free_refused(slabbin_t *a, void *slot) { return slabbin_check(a, slot); }
+
+static inline int free_checked(slabbin_t *a, void *slot) {
+    slab_t *s = a->last;
+    uintptr_t off = (uintptr_t)slot - (uintptr_t)s->base;
+    if (UNLIKELY(off >= a->last_span)) return free_checked_lookup(a, slot);
+    size_t idx;
+    bool start = slot_at_fast(a, (size_t)off, &idx);
+    uint64_t *w = bit_word(s, idx);                 /* idx < capacity even if !start */
+    if (UNLIKELY(!start || !is_live(a, w, idx, slot))) return free_refused(a, slot);
+    return push_checked(a, slot, w, idx);
 }
 
 int slabbin_free(slabbin_t *a, void *slot) {
     if (UNLIKELY(a == NULL)) return SLABBIN_EINVAL;
-    if (a->checked) {
-        slab_t *s;
-        size_t idx;
-        int rc = validate_free(a, slot, &s, &idx);
-        if (rc != SLABBIN_OK) return rc;
-        bit_clear(s, idx);
-        a->head_slab = s;
-    }
-    link_store(slot, a->free_head);
-    a->free_head = slot;
+    if (UNLIKELY(a->checked)) return free_checked(a, slot);
+    link_store(slot, a->uc_head);
+    a->uc_head = slot;
     a->live--;
     return SLABBIN_OK;
 }
@@ -473,7 +666,7 @@ static void release_untouched(slabbin_t *a, size_t n) {
         released++;
     }
     if (released > 0) {
-        a->last = NULL;
+        clear_last(a);
         table_rebuild(a, 0);                        /* shrinking: reuses the table, cannot fail */
     }
 }
@@ -518,32 +711,56 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
 int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *bad_index) {
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;
-    slab_t *s = NULL;
-    if (a->checked) {
-        /* Validate and clear bits as we go, so a repeat inside the batch reads as a double free;
-         * on failure set the cleared bits again. */
+    if (!a->checked) {
+        void *head = a->uc_head;
         for (size_t i = 0; i < count; i++) {
-            size_t idx;
-            int rc = validate_free(a, slots[i], &s, &idx);
-            if (UNLIKELY(rc != SLABBIN_OK)) {
-                for (size_t j = 0; j < i; j++) {
-                    slab_t *sj = owner_of(a, slots[j]);
-                    size_t jdx = slot_index(a, (size_t)((unsigned char *)slots[j] - sj->base));
-                    bit_set(sj, jdx);
-                }
-                if (bad_index != NULL) *bad_index = i;
-                return rc;
-            }
-            bit_clear(s, idx);
+            link_store(slots[i], head);
+            head = slots[i];
         }
-        a->head_slab = s;
+        a->uc_head = head;
+        a->live -= count;
+        return SLABBIN_OK;
     }
-    void *head = a->free_head;
+    /* Validate and clear bits as we go, so a repeat inside the batch reads as a double free; on
+     * failure set the cleared bits again. */
+    uint64_t *w = NULL;
+    size_t idx = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t off = 0;
+        slab_t *s = owner_of(a, slots[i], &off);
+        int rc = SLABBIN_OK;
+        if (s == NULL) {
+            rc = SLABBIN_EFOREIGN;
+        } else if (!slot_at(a, off, &idx)) {
+            rc = SLABBIN_EINTERIOR;
+        } else {
+            w = bit_word(s, idx);
+            if (!is_live(a, w, idx, slots[i])) rc = SLABBIN_EDOUBLEFREE;
+        }
+        if (UNLIKELY(rc != SLABBIN_OK)) {
+            for (size_t j = 0; j < i; j++) {
+                size_t jdx;
+                slab_t *sj = owner_of(a, slots[j], &off);
+                (void)slot_at(a, off, &jdx);
+                bit_set(sj, jdx);
+            }
+            if (bad_index != NULL) *bad_index = i;
+            return rc;
+        }
+        *w &= ~bit_mask(idx);
+        if (s != a->last) set_last(a, s);
+    }
+    /* The last slot becomes the top: its bit goes back to 1, the old top's to 0. */
+    head_bit_release(a);
+    void *head = a->ck_head;
     for (size_t i = 0; i < count; i++) {
         link_store(slots[i], head);
         head = slots[i];
     }
-    a->free_head = head;
+    *w |= bit_mask(idx);
+    a->ck_head = head;
+    a->head_word = w;
+    a->head_bit = (unsigned char)(idx & 63);
     a->live -= count;
     return SLABBIN_OK;
 }
@@ -555,30 +772,32 @@ void slabbin_reset(slabbin_t *a) {
             memset(a->slabs[i]->bits, 0, a->bitmap_words * sizeof(uint64_t));
         }
     }
-    a->free_head = NULL;
-    a->head_slab = NULL;
+    a->uc_head = a->ck_head = NULL;
     a->live = 0;
     if (a->nslabs > 0) {
         bump_into(a, 0);
     } else {
         a->bump = a->bump_end = NULL;
+        a->bump_slab = NULL;
+        a->bump_idx = 0;
         a->cur = 0;
     }
 }
 
 /* Walks the free list, counting free slots per slab into free_in[] (indexed by slab index).
- * In checked mode every link is validated (owned, slot start, bit clear, handed out, no more
+ * In checked mode every link is validated (owned, slot start, not allocated, handed out, no more
  * nodes than free slots exist); returns false on a corrupted list. */
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
-    uint64_t handed = 0;
-    for (size_t i = 0; i < a->nslabs; i++) handed += bumped_in(a, i);
-    uint64_t expected = handed - a->live, seen = 0;
-    for (void *p = a->free_head; p != NULL; p = link_load(p)) {
-        slab_t *s = owner_of(a, p);
+    uint64_t expected = handed_total(a) - a->live, seen = 0;
+    void *head = head_of(a);
+    for (void *p = head; p != NULL; p = link_load(p)) {
+        size_t off = 0;
+        slab_t *s = owner_of(a, p, &off);
         if (a->checked) {
             size_t idx;
-            if (s == NULL || ++seen > expected || classify(a, s, p, &idx) != SLABBIN_OK ||
-                bit_get(s, idx) || idx >= bumped_in(a, s->index)) {
+            /* bit 1 for the top only (see the top of this file) */
+            if (s == NULL || ++seen > expected || !slot_at(a, off, &idx) ||
+                bit_get(s, idx) != (p == head) || !handed_out(a, s, p)) {
                 return false;
             }
         }
@@ -614,25 +833,28 @@ size_t slabbin_trim(slabbin_t *a) {
         free(gone);
         return 0;
     }
-    /* Drop the released slabs' slots from the free list, keeping the others in order. */
+    /* Drop the released slabs' slots from the free list, keeping the others in order. The owner
+     * lookup still knows every slab here (the table is rebuilt below). */
+    head_bit_release(a);
     void *prev = NULL;                              /* last kept node */
-    a->head_slab = NULL;
-    for (void *p = a->free_head; p != NULL; p = link_load(p)) {
-        slab_t *s = owner_of(a, p);
+    void *head = NULL;
+    slab_t *head_slab = NULL;
+    size_t head_off = 0;
+    for (void *p = head_of(a); p != NULL; p = link_load(p)) {
+        size_t off = 0;
+        slab_t *s = owner_of(a, p, &off);
         if (s->index == SIZE_MAX) continue;
         if (prev == NULL) {
-            a->free_head = p;
-            a->head_slab = s;
+            head = p;
+            head_slab = s;
+            head_off = off;
         } else {
             link_store(prev, p);
         }
         prev = p;
     }
-    if (prev == NULL) {
-        a->free_head = NULL;
-    } else {
-        link_store(prev, NULL);
-    }
+    if (prev != NULL) link_store(prev, NULL);
+    set_head(a, head, head_slab, head_off);
     /* Compact slabs[]. Kept slabs all precede the bump slab or are it (later ones are untouched,
      * hence released), so either the bump slab is kept and stays the bump slab, or every kept
      * slab is fully handed out and the bump range is left empty. */
@@ -646,15 +868,19 @@ size_t slabbin_trim(slabbin_t *a) {
         a->slabs[kept++] = s;
     }
     a->nslabs = kept;
-    a->last = NULL;
+    clear_last(a);
     if (kept == 0) {
         a->bump = a->bump_end = NULL;
+        a->bump_slab = NULL;
+        a->bump_idx = 0;
         a->cur = 0;
     } else if (cur_kept) {
         a->cur = cur->index;
     } else {
         a->cur = kept - 1;
-        a->bump = a->bump_end = a->slabs[a->cur]->base + a->slab_bytes;
+        a->bump_slab = a->slabs[a->cur];
+        a->bump = a->bump_end = a->bump_slab->base + a->slab_bytes;
+        a->bump_idx = a->capacity;
     }
     table_rebuild(a, 0);                            /* shrinking: reuses the table, cannot fail */
     for (size_t i = 0; i < ngone; i++) slab_release(gone[i]);
