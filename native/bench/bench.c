@@ -3,8 +3,8 @@
  *
  * Allocators, all serving slots of one size (--size, 32 bytes by default; --align, 8):
  *   minimal_freelist   the floor of this design (minimal_freelist.c, a separate translation unit
- *                      behind noinline entry points: an intrusive LIFO free list plus a bump through
- *                      fixed slabs, no checks)
+ *                      behind noinline entry points: an intrusive LIFO free list plus a bump
+ *                      through fixed slabs, no checks)
  *   slabbin_checked    the core, default mode (the static core library: a real call per operation)
  *   slabbin_unchecked  the core, SLABBIN_UNCHECKED
  *   malloc             the C library's malloc(size) / free(); the slab capacity means nothing to it
@@ -25,18 +25,30 @@
  * warm-up. The ratios to minimal_freelist and to malloc are computed from the medians of this same
  * invocation.
  *
+ * glibc is told not to give memory back to the system between runs (see --help).
+ *
+ * Output: a table (median, min and max over the runs, ratios), and with --json FILE an object
+ * {"machine": {...}, "config": {...}, "results": [{"case", "allocator", "capacity", "median_ns",
+ * "min_ns", "max_ns", "runs", "ratio_vs_freelist", "ratio_vs_malloc"}, ...]}.
+ *
  * Usage: slabbin_bench [--quick] [--json FILE] [--size BYTES] [--align BYTES] [--n N]
  *                      [--pair-n N] [--capacity C] [--runs R] [--case NAME] [--allocator NAME]
- *                      [--pin CPU]
+ *                      [--pin CPU] [--system-trim]
  */
 #if !defined(_GNU_SOURCE)
-#  define _GNU_SOURCE 1   /* sched_setaffinity, clock_gettime */
+#  define _GNU_SOURCE 1   /* sched_setaffinity (Linux), clock_gettime */
 #endif
 #include "minimal_freelist.h"
 #include "slabbin.h"
 
 #include <errno.h>
-#include <sched.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#  include <malloc.h>
+#endif
+#if defined(__linux__)
+#  include <sched.h>
+#endif
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +78,7 @@ typedef struct options {
     int only_case;       /* -1 = all */
     int only_alloc;      /* -1 = all */
     int pin;             /* -1 = no pinning */
+    int system_trim;     /* leave the C library's trimming as it is */
     const char *json;
 } options_t;
 
@@ -226,11 +239,10 @@ static NOINLINE double timed_run(int cs, instance_t *in, int alloc, size_t capac
 }
 
 /* Layout variation. Timings of such short loops depend on where the allocator's header, its
- * slots and the caller's stack happen to lie (store-to-load forwarding and memory-dependence
- * prediction work on partial addresses), by up to ~20% on some machines, and one process gets
- * one layout per allocator. So every run gets a new one: a fresh instance behind a heap block of
- * random size, called from a stack frame moved by a random amount. Medians then compare
- * allocators, not layouts. */
+ * slots and the caller's stack happen to lie, and one process gets one layout per allocator. So
+ * every run gets a new one: a fresh instance behind a heap block of random size, called from a
+ * stack frame moved by a random amount; medians then compare allocators, not layouts. (Where the
+ * loop's code lies matters as much; CMakeLists.txt aligns every loop to a cache line.) */
 static uint64_t layout_rng = UINT64_C(0x243F6A8885A308D3);
 
 static size_t layout_random(size_t limit) {      /* a multiple of 16 below limit */
@@ -437,9 +449,10 @@ static int write_json(const char *path) {
     fprintf(f, ", \"cores\": %ld, \"compiler\": ", sysconf(_SC_NPROCESSORS_ONLN));
     json_string(f, __VERSION__);
     fprintf(f, "},\n  \"config\": {\"slot_size\": %zu, \"alignment\": %zu, \"stride\": %zu, "
-               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, \"unit\": "
-               "\"ns per op-pair\"},\n  \"results\": [\n",
-            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity);
+               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, \"libc_trim\": %s, "
+               "\"unit\": \"ns per op-pair\"},\n  \"results\": [\n",
+            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity,
+            opt.system_trim ? "true" : "false");
     for (size_t i = 0; i < nresults; i++) {
         const result_t *r = &results[i];
         fprintf(f, "    {\"case\": \"%s\", \"allocator\": \"%s\", \"capacity\": %zu, "
@@ -475,11 +488,17 @@ static void usage(FILE *f) {
             "  --pair-n N        pairs per run of pair (default 10000000)\n"
             "  --capacity C      slab capacity of the pair case (default 1000)\n"
             "  --runs R          timed runs per allocator and case (default: 41 bulk/random,\n"
-            "                    11 pair)\n"
+            "                    21 pair)\n"
             "  --case NAME       only bulk_fresh, bulk_warm, pair or random_free\n"
             "  --allocator NAME  only minimal_freelist, slabbin_checked, slabbin_unchecked or\n"
             "                    malloc (ratios need minimal_freelist and malloc)\n"
-            "  --pin CPU         run on that CPU only\n");
+            "  --pin CPU         run on that CPU only\n"
+            "  --system-trim     let the C library return freed memory to the system between\n"
+            "                    runs (by default it is told to keep it; see below)\n"
+            "By default glibc is told (mallopt) neither to trim its heap nor to map large\n"
+            "blocks separately: otherwise whether a fresh run finds its memory still mapped or\n"
+            "takes a page fault per 4 KiB depends on where earlier runs left the heap's top,\n"
+            "and bulk_fresh would measure the kernel more than the allocators.\n");
 }
 
 static size_t parse_uint(const char *flag, const char *v, unsigned long long min,
@@ -513,28 +532,48 @@ int main(int argc, char **argv) {
     opt.pair_n = 10000000;
     opt.capacity = 1000;
     opt.runs_bulk = opt.runs_random = 41;
-    opt.runs_pair = 11;
+    opt.runs_pair = 21;
     opt.only_case = opt.only_alloc = opt.pin = -1;
     int runs = 0, quick = 0, pair_n_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--quick") == 0) quick = 1;
-        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(stdout); return 0; }
-        else if (strcmp(a, "--json") == 0 && v != NULL) { opt.json = v; i++; }
-        else if (strcmp(a, "--size") == 0) { opt.size = parse_size(a, v); i++; }
-        else if (strcmp(a, "--align") == 0) { opt.align = parse_size(a, v); i++; }
-        else if (strcmp(a, "--n") == 0) { opt.n = parse_size(a, v); i++; }
-        else if (strcmp(a, "--pair-n") == 0) { opt.pair_n = parse_size(a, v); pair_n_set = 1; i++; }
-        else if (strcmp(a, "--capacity") == 0) { opt.capacity = parse_size(a, v); i++; }
-        else if (strcmp(a, "--runs") == 0) { runs = (int)parse_uint(a, v, 1, 100000); i++; }
-        else if (strcmp(a, "--case") == 0) { opt.only_case = parse_name(a, v, case_names, C_COUNT); i++; }
-        else if (strcmp(a, "--allocator") == 0) { opt.only_alloc = parse_name(a, v, alloc_names, A_COUNT); i++; }
-        else if (strcmp(a, "--pin") == 0) { opt.pin = (int)parse_uint(a, v, 0, CPU_SETSIZE - 1); i++; }
-        else {
+        int takes_value = 1;
+        if (strcmp(a, "--quick") == 0) {
+            quick = 1;
+            takes_value = 0;
+        } else if (strcmp(a, "--system-trim") == 0) {
+            opt.system_trim = 1;
+            takes_value = 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--json") == 0 && v != NULL) {
+            opt.json = v;
+        } else if (strcmp(a, "--size") == 0) {
+            opt.size = parse_size(a, v);
+        } else if (strcmp(a, "--align") == 0) {
+            opt.align = parse_size(a, v);
+        } else if (strcmp(a, "--n") == 0) {
+            opt.n = parse_size(a, v);
+        } else if (strcmp(a, "--pair-n") == 0) {
+            opt.pair_n = parse_size(a, v);
+            pair_n_set = 1;
+        } else if (strcmp(a, "--capacity") == 0) {
+            opt.capacity = parse_size(a, v);
+        } else if (strcmp(a, "--runs") == 0) {
+            runs = (int)parse_uint(a, v, 1, 100000);
+        } else if (strcmp(a, "--case") == 0) {
+            opt.only_case = parse_name(a, v, case_names, C_COUNT);
+        } else if (strcmp(a, "--allocator") == 0) {
+            opt.only_alloc = parse_name(a, v, alloc_names, A_COUNT);
+        } else if (strcmp(a, "--pin") == 0) {
+            opt.pin = (int)parse_uint(a, v, 0, 1023);
+        } else {
             fprintf(stderr, "slabbin_bench: unknown argument %s\n", a);
             usage(stderr);
             return 2;
         }
+        i += takes_value;
     }
     if (quick) {
         opt.runs_bulk = opt.runs_random = 7;
@@ -549,15 +588,28 @@ int main(int argc, char **argv) {
     int rc = slabbin_layout_stride(opt.size, opt.align, &stride);
     if (rc != SLABBIN_OK) die("slabbin_layout_stride (--size/--align)", rc);
     if (opt.pin >= 0) {
+#if defined(__linux__)
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(opt.pin, &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0) {
+        if (opt.pin < CPU_SETSIZE) CPU_SET(opt.pin, &set);
+        if (opt.pin >= CPU_SETSIZE || sched_setaffinity(0, sizeof set, &set) != 0) {
             fprintf(stderr, "slabbin_bench: cannot pin to CPU %d: %s\n", opt.pin, strerror(errno));
             return 2;
         }
+#else
+        fprintf(stderr, "slabbin_bench: --pin works on Linux only\n");
+        return 2;
+#endif
     }
     read_cpu_model();
+#if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+    if (!opt.system_trim) {
+        mallopt(M_TRIM_THRESHOLD, INT_MAX);
+        mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    }
+#else
+    opt.system_trim = 1;
+#endif
 
     work_t w;
     w.ptrs = malloc(opt.n * sizeof(void *));
@@ -579,9 +631,9 @@ int main(int argc, char **argv) {
     w.perm = perm;
 
     printf("slabbin_bench: %s, %ld cores; slot %zu bytes, alignment %zu, stride %zu; n %zu, "
-           "pair-n %zu\n\n",
+           "pair-n %zu; C library trimming %s\n\n",
            cpu_model, sysconf(_SC_NPROCESSORS_ONLN), opt.size, opt.align, stride, opt.n,
-           opt.pair_n);
+           opt.pair_n, opt.system_trim ? "as is" : "off");
     fflush(stdout);
     uint64_t t0 = now_ns();
     for (int cs = 0; cs < C_COUNT; cs++) {

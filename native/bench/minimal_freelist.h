@@ -1,7 +1,8 @@
 /*
  * minimal_freelist.h - the reference allocator of the C benchmark: the slab design of slabbin
  * reduced to its bare mechanism (an intrusive LIFO free list plus a bump through fixed slabs, no
- * validation, no statistics). Its cost is the floor for this design; slabbin is measured against it.
+ * validation, no statistics). Its cost is the floor for this design; slabbin is measured against
+ * it.
  *
  * It has the same call shape as slabbin (status return, slot through an out-parameter) and lives in
  * its own translation unit with its entry points marked noinline, so the benchmark calls it the way

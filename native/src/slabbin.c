@@ -7,33 +7,43 @@
  *     a failed batch) are untouched. `bump`/`bump_end` is the never-used part of slabs[cur] and
  *     `bump_idx` the slot index of `bump` in it.
  *   - The free list is intrusive (as in the Rust crate): a free slot's first pointer-sized word
- *     holds the address of the next free slot. Its top is `uc_head` in unchecked mode and
- *     `ck_head` in checked mode; the other one stays NULL. So the unchecked pop needs no mode
- *     test: a checked allocator always finds uc_head empty and takes the checked path.
+ *     holds the address of the next free slot; `head` is the top.
  *   - Checked mode adds one bit per slot (1 = allocated) in each slab's header, and an owner
  *     lookup: the address space is cut into windows of 2^shift bytes, 2^shift >= slab bytes, so a
  *     slab touches at most two windows; an open-addressing hash maps a window number to the slabs
  *     touching it (each entry holds the slab's base, so a candidate is confirmed without touching
- *     the slab). The slab found last (`last`) is tried first. Lookup is O(1) and never reads the
- *     address being looked up. The table is kept in both modes (it changes only when slabs come
- *     and go); only checked mode consults it on the hot path.
+ *     the slab). Lookup is O(1) and never reads the address being looked up. The table is kept in
+ *     both modes (it changes only when slabs come and go); only checked mode consults it on the
+ *     hot path. Before it, the fast paths try the slab found last (`last`), over `last_span`
+ *     bytes from its base: exactly its handed-out part (the bump path extends it), so an address
+ *     that passes this test is also known to be a handed-out slot's, which a popped link must be.
  *   - Checked mode, the slot on top of the free list: its bit stays 1 although the slot is free,
  *     and `head_word`/`head_bit` say where that bit is. Every other free slot has its bit 0. So
- *     a slot is allocated exactly when its bit is 1 and it is not ck_head. This saves every
+ *     a slot is allocated exactly when its bit is 1 and it is not the top. This saves every
  *     bitmap write when a slot is freed and allocated again at once: popping the top leaves its bit
  *     as it is (1 = allocated), and pushing onto an empty list leaves no old top to clear. Pushing
  *     onto a non-empty list clears the bit of the old top; popping a slot whose link is not NULL
  *     validates that link (owner, slot start, bit 0, handed out) and sets its bit.
+ *   - The slot handed out last: when a pop empties the list, the slot it hands out is remembered
+ *     in `last_out`. While last_out is not NULL the list is empty and that slot is allocated (in
+ *     checked mode head_word/head_bit are still its); so freeing it needs no validation: it is
+ *     pushed onto the empty list as the new top, its bit as it is. `live` does not count it
+ *     (live_now() does). Every other push, and every change of the slots' states (reset, trim,
+ *     repair), drops last_out. So allocating an object and freeing it again, one at a time, takes
+ *     the same few instructions in both modes, with no mode test, no counter and no bitmap update
+ *     on the way.
  *   - Slot index = offset / stride, by Lemire's multiply-based division ("Faster Remainder by
  *     Direct Computation", 2019) when offsets fit in 32 bits: the high half of one 64x64-bit
  *     product is the index, its low half tells whether the offset is a multiple of the stride.
  *     Larger slabs divide, and always take the out-of-line lookup paths.
  *
  * Hot paths
- *   slabbin_alloc() and slabbin_free() handle the common cases (pop or push, with the owner found
- *   in the slab used last) in straight-line code that needs no stack frame; everything else (bump
- *   refill, the hash lookup, errors, corruption repair) is in separate functions reached by tail
- *   calls. The fields these paths touch share the first cache line of the (64-byte aligned)
+ *   slabbin_alloc() and slabbin_free() handle the pop that empties the list, the push of last_out
+ *   (both modes) and the unchecked pop and push in straight-line code that needs no stack frame
+ *   and takes no branch but its return; the checked pop and push of other slots (with the owner
+ *   found in the slab used last), and the bump, are separate frame-less functions reached by one
+ *   jump; everything else (bump refill, the hash lookup, errors, corruption repair) is further out
+ *   of line. The fields these paths touch share the first cache line of the (64-byte aligned)
  *   allocator.
  *
  *   Peak tracking: between resets, every slot handed out is live or on the free list, and the bump
@@ -61,11 +71,15 @@
 #  define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define NOINLINE __attribute__((noinline))
 #  define COLD __attribute__((noinline, cold))
+/* Entry points of the fast paths start on a cache line, so that each fast path spans as few
+ * instruction fetch blocks as it can. */
+#  define HOT_ENTRY __attribute__((aligned(64)))
 #else
 #  define LIKELY(x) (x)
 #  define UNLIKELY(x) (x)
 #  define NOINLINE
 #  define COLD
+#  define HOT_ENTRY
 #endif
 
 typedef struct slab {
@@ -86,22 +100,24 @@ static slab_t no_slab;
 
 struct slabbin {
     /* Cache line 0 (the allocator is 64-byte aligned): the fields of the pop/push fast paths. */
-    void *uc_head;                 /* unchecked mode: top of the free list, or NULL */
-    void *ck_head;                 /* checked mode: top of the free list, or NULL */
-    uint64_t *head_word;           /* checked mode: bitmap word holding ck_head's bit */
-    uint64_t live;
+    void *head;                    /* top of the free list, or NULL */
+    uint64_t live;                 /* slots allocated, last_out not counted (see live_now()) */
+    void *last_out;                /* see "the slot handed out last" at the top */
     slab_t *last;                  /* checked mode: the slab the owner lookup tries first; never
                                       NULL (&no_slab when there is none) */
-    size_t last_span;              /* slab_bytes, or 0 when last is &no_slab or the slab is too
-                                      large for the fast paths (so no address matches) */
+    uint64_t *head_word;           /* checked mode: bitmap word holding head's bit */
     uint64_t div_magic;            /* Lemire: UINT64_MAX / stride + 1, 0 if slabs exceed 4 GiB */
-    unsigned char head_bit;        /* checked mode: ck_head's bit number in *head_word */
+    uint32_t last_span;            /* bytes of `last` handed out since the last reset (0 for
+                                      &no_slab, so no address matches it); fast paths only serve
+                                      slabs of at most 4 GiB */
+    unsigned char head_bit;        /* checked mode: head's bit number (mod 64) in *head_word */
     bool checked;
 
     /* Cache line 1: the bump path. */
     unsigned char *bump;           /* next never-used slot of slabs[cur] (NULL: none bumped) */
     unsigned char *bump_end;       /* end of slabs[cur] */
     size_t bump_idx;               /* slot index of bump in slabs[cur] */
+    uint64_t cur_first;            /* cur * capacity: slots handed out in the slabs before cur */
     slab_t *bump_slab;             /* slabs[cur] */
     size_t stride;
     uint64_t peak;
@@ -124,6 +140,8 @@ struct slabbin {
 
     uint64_t reserve_limit;        /* 0 = none */
 };
+
+_Static_assert(offsetof(struct slabbin, checked) < HOT_LINE, "fast-path fields fit one line");
 
 /* ---------------------------------------------------------------------------------------------
  * Arithmetic helpers
@@ -160,10 +178,9 @@ static inline void link_store(void *slot, void *next) { memcpy(slot, &next, size
 static inline bool slot_at_fast(const slabbin_t *a, size_t off, size_t *idx) {
 #if defined(__GNUC__) && defined(__x86_64__)
     /* One MUL, written out: compilers keep a 128-bit product in callee-saved registers here, which
-     * would cost the fast paths a stack frame. */
+     * would cost the fast paths a stack frame. off < 2^32 needs no zero extension. */
     uint64_t lo, hi;
-    __asm__("mulq %3" : "=a"(lo), "=d"(hi) : "0"(a->div_magic), "rm"((uint64_t)(uint32_t)off)
-            : "cc");
+    __asm__("mulq %3" : "=a"(lo), "=d"(hi) : "0"((uint64_t)off), "rm"(a->div_magic) : "cc");
     *idx = (size_t)hi;
     return lo < a->div_magic;
 #elif defined(__SIZEOF_INT128__)
@@ -194,8 +211,26 @@ static inline uint64_t bit_mask(size_t i) { return UINT64_C(1) << (i & 63); }
 static bool bit_get(const slab_t *s, size_t i) { return (s->bits[i >> 6] >> (i & 63)) & 1u; }
 static void bit_set(slab_t *s, size_t i) { s->bits[i >> 6] |= bit_mask(i); }
 
-/* The free list's top, in either mode. */
-static inline void *head_of(const slabbin_t *a) { return a->checked ? a->ck_head : a->uc_head; }
+/* SLABBIN_OK, as a value the compiler cannot see through: a fast path returning it ends in its
+ * own `ret` instead of jumping to a return shared with another path (a taken branch less). */
+static inline int ok_here(void) {
+    int ok = SLABBIN_OK;
+#if defined(__GNUC__)
+    __asm__("" : "+r"(ok));
+#endif
+    return ok;
+}
+
+
+/* Slots allocated: `live` does not count last_out, so that handing it out and taking it back
+ * (see the top) need not touch the counter. */
+static inline uint64_t live_now(const slabbin_t *a) { return a->live + (a->last_out != NULL); }
+
+/* Forgets last_out (it stays allocated): counts it in `live` again. */
+static inline void last_out_drop(slabbin_t *a) {
+    a->live += a->last_out != NULL;
+    a->last_out = NULL;
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Owner lookup (checked mode)
@@ -243,21 +278,30 @@ static int table_rebuild(slabbin_t *a, size_t extra) {
     return SLABBIN_OK;
 }
 
-/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. An
- * entry is confirmed by the base it holds, so the slabs of other windows met on the way are never
- * mistaken for the owner. */
+/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset.
+ * An entry is confirmed by the base it holds, so the entries of other windows met on the way are
+ * never mistaken for the owner; and entries are looked at two by two (adjacent, so mostly one
+ * cache line), combined without a branch per entry: the owner is nearly always one of the first
+ * two, so the one branch that matters is predictable. */
 static slab_t *owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
     const owner_entry_t *t = a->table;
     if (t == NULL) return NULL;
-    size_t mask = a->table_mask;
-    for (size_t i = (size_t)hash_window(u >> a->shift) & mask; t[i].slab != NULL;
-         i = (i + 1) & mask) {
-        if (u - t[i].base < a->slab_bytes) {
-            *off = (size_t)(u - t[i].base);
-            return t[i].slab;
+    size_t mask = a->table_mask;                    /* >= 15 */
+    size_t bytes = a->slab_bytes;
+    for (size_t i = (size_t)hash_window(u >> a->shift) & mask;; i = (i + 2) & mask) {
+        const owner_entry_t *e0 = &t[i], *e1 = &t[(i + 1) & mask];
+        uintptr_t d0 = u - e0->base, d1 = u - e1->base;
+        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < bytes);      /* all ones: e0 holds u */
+        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < bytes)) & ~m0;
+        uintptr_t s = ((uintptr_t)e0->slab & m0) | ((uintptr_t)e1->slab & m1);
+        if (LIKELY(s != 0)) {
+            *off = (size_t)((d0 & m0) | (d1 & m1));
+            return (slab_t *)s;
         }
+        /* An empty entry ends the probe run. (An empty e0 "holding" u, base 0, means u is below
+         * slab_bytes; the run is empty then, so no slab holds u.) */
+        if (e0->slab == NULL || e1->slab == NULL) return NULL;
     }
-    return NULL;
 }
 
 /* The slab holding p (NULL if none), the slab used last first; sets *off to p's offset in it. */
@@ -271,9 +315,17 @@ static slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
     return owner_in_table(a, u, off);
 }
 
-static inline void set_last(slabbin_t *a, slab_t *s) {
+/* Makes s the slab the fast paths try first, unless its slabs are too large for them. */
+static void set_last(slabbin_t *a, slab_t *s) {
+    if (a->div_magic == 0) return;
     a->last = s;
-    a->last_span = a->div_magic != 0 ? a->slab_bytes : 0;
+    if (a->bump == NULL || s->index > a->cur) {
+        a->last_span = 0;
+    } else if (s->index < a->cur) {
+        a->last_span = (uint32_t)a->slab_bytes;    /* div_magic != 0: at most UINT32_MAX */
+    } else {
+        a->last_span = (uint32_t)(a->bump - s->base);
+    }
 }
 
 static void clear_last(slabbin_t *a) {
@@ -292,8 +344,7 @@ static size_t bumped_in(const slabbin_t *a, size_t i) {
 /* Slots handed out by bumping since the last reset, all slabs: slabs before the bump slab are
  * fully handed out. */
 static uint64_t handed_total(const slabbin_t *a) {
-    if (a->bump == NULL) return 0;
-    return (uint64_t)a->cur * a->capacity + a->bump_idx;
+    return a->cur_first + a->bump_idx;              /* both 0 while bump == NULL */
 }
 
 /* Whether the slot at p in slab s was handed out since the last reset: s is before the bump
@@ -304,7 +355,7 @@ static inline bool handed_out(const slabbin_t *a, const slab_t *s, const void *p
 
 /* Checked mode: whether the slot at p, with bit i of *w, is allocated (see the top). */
 static inline bool is_live(const slabbin_t *a, const uint64_t *w, size_t i, const void *p) {
-    return ((*w >> (i & 63)) & 1u) != 0 && p != a->ck_head;
+    return ((*w >> (i & 63)) & 1u) != 0 && p != a->head;
 }
 
 int slabbin_check(const slabbin_t *a, const void *p) {
@@ -392,10 +443,12 @@ static int slabs_append(slabbin_t *a, slab_t **news, size_t n) {
 
 static void bump_into(slabbin_t *a, size_t i) {
     a->cur = i;
+    a->cur_first = (uint64_t)i * a->capacity;
     a->bump_slab = a->slabs[i];
     a->bump = a->bump_slab->base;
     a->bump_end = a->bump + a->slab_bytes;
     a->bump_idx = 0;
+    if (a->last == a->bump_slab) a->last_span = 0;
 }
 
 /* Makes the bump range non-empty: the next kept slab, else a new one. */
@@ -419,18 +472,16 @@ static COLD int refill_bump(slabbin_t *a) {
 /* Checked mode: gives the top of the free list its bit 0 like every other free slot (before the
  * list is rebuilt or reordered). */
 static void head_bit_release(slabbin_t *a) {
-    if (a->checked && a->ck_head != NULL) *a->head_word &= ~bit_mask(a->head_bit);
+    if (a->checked && a->head != NULL) *a->head_word &= ~bit_mask(a->head_bit);
+    last_out_drop(a);
 }
 
 /* Makes p (a free slot of slab s at offset off, or NULL) the top of the free list; in checked mode
  * every free slot's bit must be 0 (see head_bit_release()), and p's becomes 1 (see the top). */
 static void set_head(slabbin_t *a, void *p, slab_t *s, size_t off) {
-    if (!a->checked) {
-        a->uc_head = p;
-        return;
-    }
-    a->ck_head = p;
-    if (p != NULL) {
+    a->head = p;
+    last_out_drop(a);
+    if (p != NULL && a->checked) {
         size_t idx;
         (void)slot_at(a, off, &idx);
         a->head_word = bit_word(s, idx);
@@ -522,8 +573,8 @@ static inline int pop_commit(slabbin_t *a, void **slot, void *p, void *next, sla
     uint64_t *w = bit_word(s, idx);
     *w |= bit_mask(idx);
     a->head_word = w;
-    a->head_bit = (unsigned char)(idx & 63);
-    a->ck_head = next;
+    a->head_bit = (unsigned char)idx;               /* bit_mask() uses idx & 63 */
+    a->head = next;
     a->live++;                                      /* no peak update needed: see the top */
     *slot = p;
     return SLABBIN_OK;
@@ -542,61 +593,79 @@ static NOINLINE int pop_checked_lookup(slabbin_t *a, void **slot, void *p, void 
     return pop_commit(a, slot, p, next, s, idx);
 }
 
-/* The bump path: the free list is empty. */
-static NOINLINE int alloc_bump(slabbin_t *a, void **slot) {
-    if (a->checked && UNLIKELY(a->live != handed_total(a))) {
-        return pop_corrupt(a);                      /* the list was cut short: see the top */
+static int alloc_bump(slabbin_t *a, void **slot);
+
+/* The bump range is used up: the next slab, then the allocation. */
+static COLD int alloc_refill(slabbin_t *a, void **slot) {
+    if (a->checked && live_now(a) != handed_total(a)) {
+        return pop_corrupt(a);                      /* the list was cut short: bump_checked() */
     }
-    if (UNLIKELY(a->bump == a->bump_end)) {
-        int rc = refill_bump(a);
-        if (rc != SLABBIN_OK) return rc;
-    }
-    unsigned char *p = a->bump;
-    a->bump = p + a->stride;
-    size_t idx = a->bump_idx++;
-    if (a->checked) bit_set(a->bump_slab, idx);
-    if (++a->live > a->peak) a->peak = a->live;
-    *slot = p;
+    int rc = refill_bump(a);
+    if (rc != SLABBIN_OK) return rc;
+    return alloc_bump(a, slot);
+}
+
+/* Checked mode, the bump: sets the slot's bit and extends last_span if the bump slab is `last`.
+ * The free list is empty, so every slot handed out must be live; if not, a use after free cut the
+ * list short (see the top). */
+static inline bool bump_checked(slabbin_t *a, size_t idx) {
+    if (UNLIKELY(live_now(a) != a->cur_first + idx)) return false;
+    bit_set(a->bump_slab, idx);
+    if (a->last == a->bump_slab) a->last_span += (uint32_t)a->stride;
+    return true;
+}
+
+/* The free list is empty: the next never-used slot. */
+static NOINLINE HOT_ENTRY int alloc_bump(slabbin_t *a, void **slot) {
+    unsigned char *b = a->bump;
+    if (UNLIKELY(b == a->bump_end)) return alloc_refill(a, slot);
+    size_t idx = a->bump_idx;
+    if (UNLIKELY(a->checked) && UNLIKELY(!bump_checked(a, idx))) return pop_corrupt(a);
+    a->bump = b + a->stride;
+    a->bump_idx = idx + 1;
+    a->live++;
+    uint64_t now = live_now(a);
+    if (now > a->peak) a->peak = now;
+    *slot = b;
     return SLABBIN_OK;
 }
 
-/* Checked mode, or an empty unchecked list. */
-static inline int alloc_checked(slabbin_t *a, void **slot) {
-    void *p = a->ck_head;
-    if (UNLIKELY(p == NULL)) return alloc_bump(a, slot);
-    void *next = link_load(p);
-    if (LIKELY(next == NULL)) {                     /* the list becomes empty */
-        a->ck_head = NULL;
-        a->live++;
-        *slot = p;
-        return SLABBIN_OK;
-    }
-    /* Validate the link before following it: a slot start of this allocator, free but not the
-     * top (bit 0: this also refuses p itself), handed out. */
+/* Checked mode, a pop whose link is not NULL. */
+static NOINLINE HOT_ENTRY int alloc_pop_linked(slabbin_t *a, void **slot, void *p, void *next) {
+    /* Validate the link before following it: a handed-out slot of this allocator (inside
+     * last_span, see the top), a slot start, free but not the top (bit 0: this also refuses p
+     * itself). */
     slab_t *s = a->last;
     uintptr_t off = (uintptr_t)next - (uintptr_t)s->base;
     if (UNLIKELY(off >= a->last_span)) return pop_checked_lookup(a, slot, p, next);
     size_t idx;
     bool start = slot_at_fast(a, (size_t)off, &idx);
-    if (UNLIKELY(!start || ((*bit_word(s, idx) >> (idx & 63)) & 1u) != 0 ||
-                 !handed_out(a, s, next))) {
-        return pop_corrupt(a);
-    }
+    if (UNLIKELY(!start || ((*bit_word(s, idx) >> (idx & 63)) & 1u) != 0)) return pop_corrupt(a);
     return pop_commit(a, slot, p, next, s, idx);
 }
 
 static inline int alloc_one(slabbin_t *a, void **slot) {
-    void *p = a->uc_head;                           /* always NULL in checked mode */
-    if (LIKELY(p != NULL)) {
-        a->uc_head = link_load(p);
-        a->live++;                                  /* no peak update needed: see the top */
+    void *p = a->head;
+    if (UNLIKELY(p == NULL)) return alloc_bump(a, slot);
+    void *next = link_load(p);
+    if (LIKELY(next == NULL)) {
+        /* The list becomes empty: nothing to validate; p becomes last_out (see the top; in
+         * checked mode p keeps its bit, and head_word/head_bit stay p's). */
+        a->head = NULL;
+        a->last_out = p;                            /* counted by live_now(), not by live */
         *slot = p;
         return SLABBIN_OK;
     }
-    return alloc_checked(a, slot);
+    if (LIKELY(!a->checked)) {
+        a->head = next;
+        a->live++;
+        *slot = p;
+        return ok_here();
+    }
+    return alloc_pop_linked(a, slot, p, next);
 }
 
-int slabbin_alloc(slabbin_t *a, void **slot) {
+HOT_ENTRY int slabbin_alloc(slabbin_t *a, void **slot) {
     if (UNLIKELY(a == NULL || slot == NULL)) return SLABBIN_EINVAL;
     return alloc_one(a, slot);
 }
@@ -611,13 +680,14 @@ int slabbin_alloc_zeroed(slabbin_t *a, void **slot) {
 /* Checked mode: pushes a validated slot (bit i of *w, which stays 1: it is the new top) and clears
  * the old top's bit. */
 static inline int push_checked(slabbin_t *a, void *slot, uint64_t *w, size_t i) {
-    void *old = a->ck_head;
-    if (UNLIKELY(old != NULL)) *a->head_word &= ~bit_mask(a->head_bit);
+    void *old = a->head;
+    if (old != NULL) *a->head_word &= ~bit_mask(a->head_bit);
     link_store(slot, old);
-    a->ck_head = slot;
+    a->head = slot;
+    a->live -= a->last_out == NULL;                 /* last_out_drop(), then one slot less */
+    a->last_out = NULL;
     a->head_word = w;
-    a->head_bit = (unsigned char)(i & 63);
-    a->live--;
+    a->head_bit = (unsigned char)i;                 /* bit_mask() uses i & 63 */
     return SLABBIN_OK;
 }
 
@@ -637,24 +707,44 @@ static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
 /* A refused free: which error (nothing was changed). */
 static COLD int free_refused(slabbin_t *a, void *slot) { return slabbin_check(a, slot); }
 
-static inline int free_checked(slabbin_t *a, void *slot) {
+/* Checked mode, any slot but last_out. */
+static NOINLINE HOT_ENTRY int free_checked(slabbin_t *a, void *slot) {
     slab_t *s = a->last;
     uintptr_t off = (uintptr_t)slot - (uintptr_t)s->base;
     if (UNLIKELY(off >= a->last_span)) return free_checked_lookup(a, slot);
     size_t idx;
     bool start = slot_at_fast(a, (size_t)off, &idx);
     uint64_t *w = bit_word(s, idx);                 /* idx < capacity even if !start */
-    if (UNLIKELY(!start || !is_live(a, w, idx, slot))) return free_refused(a, slot);
-    return push_checked(a, slot, w, idx);
+    if (UNLIKELY(!start || ((*w >> (idx & 63)) & 1u) == 0)) return free_refused(a, slot);
+    void *old = a->head;
+    if (UNLIKELY(old != NULL)) {
+        if (UNLIKELY(slot == old)) return free_refused(a, slot);   /* the top: free already */
+        *a->head_word &= ~bit_mask(a->head_bit);    /* the old top becomes an ordinary free slot */
+    }
+    link_store(slot, old);
+    a->head = slot;
+    a->live -= a->last_out == NULL;                 /* last_out_drop(), then one slot less */
+    a->last_out = NULL;
+    a->head_word = w;
+    a->head_bit = (unsigned char)idx;               /* bit_mask() uses idx & 63 */
+    return SLABBIN_OK;
 }
 
-int slabbin_free(slabbin_t *a, void *slot) {
+HOT_ENTRY int slabbin_free(slabbin_t *a, void *slot) {
     if (UNLIKELY(a == NULL)) return SLABBIN_EINVAL;
-    if (UNLIKELY(a->checked)) return free_checked(a, slot);
-    link_store(slot, a->uc_head);
-    a->uc_head = slot;
-    a->live--;
-    return SLABBIN_OK;
+    if (LIKELY(slot == a->last_out && slot != NULL)) {
+        /* The slot handed out last (see the top): allocated, and the list is empty. */
+        link_store(slot, NULL);
+        a->head = slot;
+        a->last_out = NULL;                         /* was not in live */
+        return SLABBIN_OK;
+    }
+    if (a->checked) return free_checked(a, slot);
+    link_store(slot, a->head);
+    a->head = slot;
+    a->live -= a->last_out == NULL;                 /* last_out_drop(), then one slot less */
+    a->last_out = NULL;
+    return ok_here();
 }
 
 /* Releases up to n of the newest slabs that were never bumped into (the slabs reserved by a batch
@@ -675,7 +765,7 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;
     /* Slots obtainable without reserving: free list, bump range and untouched kept slabs. */
-    uint64_t avail = (uint64_t)a->nslabs * a->capacity - a->live;
+    uint64_t avail = (uint64_t)a->nslabs * a->capacity - live_now(a);
     size_t added = 0;                               /* slabs reserved for this batch */
     if (count > avail) {
         uint64_t missing = count - avail;
@@ -712,12 +802,13 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;
     if (!a->checked) {
-        void *head = a->uc_head;
+        void *head = a->head;
         for (size_t i = 0; i < count; i++) {
             link_store(slots[i], head);
             head = slots[i];
         }
-        a->uc_head = head;
+        a->head = head;
+        last_out_drop(a);
         a->live -= count;
         return SLABBIN_OK;
     }
@@ -752,13 +843,13 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
     }
     /* The last slot becomes the top: its bit goes back to 1, the old top's to 0. */
     head_bit_release(a);
-    void *head = a->ck_head;
+    void *head = a->head;
     for (size_t i = 0; i < count; i++) {
         link_store(slots[i], head);
         head = slots[i];
     }
     *w |= bit_mask(idx);
-    a->ck_head = head;
+    a->head = head;
     a->head_word = w;
     a->head_bit = (unsigned char)(idx & 63);
     a->live -= count;
@@ -772,8 +863,10 @@ void slabbin_reset(slabbin_t *a) {
             memset(a->slabs[i]->bits, 0, a->bitmap_words * sizeof(uint64_t));
         }
     }
-    a->uc_head = a->ck_head = NULL;
+    a->head = NULL;
+    a->last_out = NULL;
     a->live = 0;
+    clear_last(a);                                  /* nothing is handed out any more */
     if (a->nslabs > 0) {
         bump_into(a, 0);
     } else {
@@ -781,6 +874,7 @@ void slabbin_reset(slabbin_t *a) {
         a->bump_slab = NULL;
         a->bump_idx = 0;
         a->cur = 0;
+        a->cur_first = 0;
     }
 }
 
@@ -788,8 +882,8 @@ void slabbin_reset(slabbin_t *a) {
  * In checked mode every link is validated (owned, slot start, not allocated, handed out, no more
  * nodes than free slots exist); returns false on a corrupted list. */
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
-    uint64_t expected = handed_total(a) - a->live, seen = 0;
-    void *head = head_of(a);
+    uint64_t expected = handed_total(a) - live_now(a), seen = 0;
+    void *head = a->head;
     for (void *p = head; p != NULL; p = link_load(p)) {
         size_t off = 0;
         slab_t *s = owner_of(a, p, &off);
@@ -840,7 +934,7 @@ size_t slabbin_trim(slabbin_t *a) {
     void *head = NULL;
     slab_t *head_slab = NULL;
     size_t head_off = 0;
-    for (void *p = head_of(a); p != NULL; p = link_load(p)) {
+    for (void *p = a->head; p != NULL; p = link_load(p)) {
         size_t off = 0;
         slab_t *s = owner_of(a, p, &off);
         if (s->index == SIZE_MAX) continue;
@@ -882,6 +976,7 @@ size_t slabbin_trim(slabbin_t *a) {
         a->bump = a->bump_end = a->bump_slab->base + a->slab_bytes;
         a->bump_idx = a->capacity;
     }
+    a->cur_first = (uint64_t)a->cur * a->capacity;
     table_rebuild(a, 0);                            /* shrinking: reuses the table, cannot fail */
     for (size_t i = 0; i < ngone; i++) slab_release(gone[i]);
     free(gone);
@@ -895,7 +990,7 @@ void slabbin_get_stats(const slabbin_t *a, slabbin_stats_t *out) {
     out->stride = a->stride;
     out->slab_capacity = a->capacity;
     out->slab_count = a->nslabs;
-    out->live_slots = a->live;
+    out->live_slots = live_now(a);
     out->peak_live_slots = a->peak;
     out->reserved_bytes = (uint64_t)a->nslabs * a->slab_bytes;
 }
