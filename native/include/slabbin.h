@@ -155,6 +155,18 @@ SLABBIN_API int slabbin_free(slabbin_t *a, void *slot);
 SLABBIN_API int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count);
 
 /**
+ * Allocates between 1 and `max` slots into slots[0..*count-1], in the order slabbin_alloc() would
+ * return them, without reserving a slab while any reserved slot is free: it takes min(max, free
+ * slots already reserved) slots, and only when there are none reserves one slab and takes
+ * min(max, slab_capacity) from it. So the slab count grows exactly as under single allocations.
+ * Meant for refilling a cache of free slots (a magazine).
+ * @return SLABBIN_OK and *count >= 1 (0 when max is 0), SLABBIN_EINVAL (NULL allocator or count,
+ *         NULL array with max > 0), SLABBIN_ENOMEM or SLABBIN_ECORRUPT (*count = 0: nothing
+ *         allocated)
+ */
+SLABBIN_API int slabbin_alloc_upto(slabbin_t *a, void **slots, size_t max, size_t *count);
+
+/**
  * Frees slots[0..count-1] in that order, as `count` calls of slabbin_free(). In checked mode the
  * whole batch is validated first (an address repeated inside the batch is a double free): on the
  * first bad address nothing is freed, *bad_index (if not NULL) receives its index and its error is

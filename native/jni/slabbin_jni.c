@@ -9,6 +9,7 @@
  */
 #include <jni.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "io_github_slabbin_SlabbinNative.h"
 #include "slabbin.h"
@@ -74,6 +75,20 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_allocateBatch(JNIEnv
     int rc = slabbin_alloc_batch(A(h), (void **)(elems + off), (size_t)count);
     (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, rc == SLABBIN_OK ? 0 : JNI_ABORT);
     return rc;
+}
+
+/* Returns the count placed (>= 1), or a status (<= 0). */
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_allocateUpTo(JNIEnv *env, jclass cls,
+                                                                         jlong h, jlongArray arr,
+                                                                         jint off, jint max) {
+    (void)cls;
+    if (max <= 0) return 0;
+    jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
+    if (elems == NULL) return SLABBIN_ENOMEM;
+    size_t n = 0;
+    int rc = slabbin_alloc_upto(A(h), (void **)(elems + off), (size_t)max, &n);
+    (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, rc == SLABBIN_OK ? 0 : JNI_ABORT);
+    return rc == SLABBIN_OK ? (jint)n : rc;
 }
 
 /* Returns 0, or (index of the first bad address << 8) | -status. */
@@ -166,6 +181,13 @@ JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_free(JNIEnv *env, jc
     (void)env;
     (void)cls;
     free(P(address));
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_zero(JNIEnv *env, jclass cls,
+                                                                 jlong address, jlong bytes) {
+    (void)env;
+    (void)cls;
+    memset(P(address), 0, (size_t)bytes);
 }
 
 /* The cheapest possible crossing: the floor every JNI call pays. */

@@ -798,6 +798,18 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
     return SLABBIN_OK;
 }
 
+int slabbin_alloc_upto(slabbin_t *a, void **slots, size_t max, size_t *count) {
+    if (a == NULL || count == NULL || (slots == NULL && max > 0)) return SLABBIN_EINVAL;
+    *count = 0;
+    if (max == 0) return SLABBIN_OK;
+    uint64_t avail = (uint64_t)a->nslabs * a->capacity - live_now(a);
+    uint64_t n = avail == 0 ? a->capacity : avail;   /* none free: one new slab's worth */
+    if (n > max) n = max;
+    int rc = slabbin_alloc_batch(a, slots, (size_t)n);
+    if (rc == SLABBIN_OK) *count = (size_t)n;
+    return rc;
+}
+
 int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *bad_index) {
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;

@@ -398,6 +398,54 @@ static void test_reserve_limit(unsigned flags) {
     slabbin_destroy(a);
 }
 
+/* alloc_upto: takes reserved free slots first, reserves a slab only when none is free. */
+static void test_alloc_upto(unsigned flags) {
+    enum { CAP = 8 };
+    slabbin_t *a = NULL;
+    CHECK_RC(slabbin_create(&a, 32, 16, CAP, flags), SLABBIN_OK);
+    void *got[32];
+    size_t n = 99;
+    CHECK_RC(slabbin_alloc_upto(a, got, 0, &n), SLABBIN_OK);
+    CHECK_EQ_U(n, 0);
+    CHECK_RC(slabbin_alloc_upto(a, got, 4, NULL), SLABBIN_EINVAL);
+    CHECK_RC(slabbin_alloc_upto(NULL, got, 4, &n), SLABBIN_EINVAL);
+
+    CHECK_RC(slabbin_alloc_upto(a, got, 5, &n), SLABBIN_OK);        /* nothing free: one slab */
+    CHECK_EQ_U(n, 5);
+    CHECK_EQ_U(t_stats(a).slab_count, 1);
+    CHECK_EQ_U(t_stats(a).live_slots, 5);
+    for (size_t i = 1; i < 5; i++) CHECK_PTR(got[i], (char *)got[0] + i * 32);
+    void *first = got[0];
+
+    CHECK_RC(slabbin_alloc_upto(a, got, 10, &n), SLABBIN_OK);       /* 3 left in the slab */
+    CHECK_EQ_U(n, 3);
+    CHECK_EQ_U(t_stats(a).slab_count, 1);
+    CHECK_PTR(got[0], (char *)first + 5 * 32);
+
+    CHECK_RC(slabbin_alloc_upto(a, got, 4, &n), SLABBIN_OK);        /* full: a second slab */
+    CHECK_EQ_U(n, 4);
+    CHECK_EQ_U(t_stats(a).slab_count, 2);
+    void *second = got[0];
+
+    CHECK_RC(slabbin_free(a, first), SLABBIN_OK);
+    CHECK_RC(slabbin_free(a, (char *)first + 32), SLABBIN_OK);
+    CHECK_RC(slabbin_alloc_upto(a, got, 10, &n), SLABBIN_OK);       /* 2 freed + 4 never used */
+    CHECK_EQ_U(n, 6);
+    CHECK_PTR(got[0], (char *)first + 32);                          /* LIFO first */
+    CHECK_PTR(got[1], first);
+    CHECK_PTR(got[2], (char *)second + 4 * 32);                     /* then the bump */
+    CHECK_EQ_U(t_stats(a).slab_count, 2);
+    CHECK_EQ_U(t_stats(a).live_slots, 16);
+
+    slabbin_set_reserve_limit(a, 2 * CAP * 32);                     /* no third slab */
+    n = 7;
+    CHECK_RC(slabbin_alloc_upto(a, got, 4, &n), SLABBIN_ENOMEM);
+    CHECK_EQ_U(n, 0);
+    CHECK_EQ_U(t_stats(a).live_slots, 16);
+    CHECK_EQ_U(t_stats(a).slab_count, 2);
+    slabbin_destroy(a);
+}
+
 int main(void) {
     for (size_t m = 0; m < 2; m++) {
         test_reset(MODES[m]);
@@ -408,6 +456,7 @@ int main(void) {
         test_free_batch_order(MODES[m]);
         test_batch_all_or_nothing(MODES[m]);
         test_reserve_limit(MODES[m]);
+        test_alloc_upto(MODES[m]);
     }
     return test_summary();
 }

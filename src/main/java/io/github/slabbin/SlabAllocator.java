@@ -30,6 +30,12 @@ import java.util.Objects;
  * speed: passing anything but a live slot of this allocator, or writing to a freed slot, is
  * undefined behaviour and can crash the JVM.
  *
+ * <h2>Batches and the magazine</h2>
+ * {@link #allocate(long[], int, int)} and {@link #deallocate(long[], int, int)} move many slots
+ * with one native call. {@link Builder#magazine(int)} adds a Java-side cache of free slots so that
+ * most {@link #allocate()}/{@link #deallocate(long)} calls make no native call at all, with the
+ * same observable behaviour (LIFO reuse, lazy slabs, exact statistics, checked-mode refusals).
+ *
  * <h2>Threads</h2>
  * An allocator is confined to the thread that created it (its owner): a call from any other
  * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
@@ -70,8 +76,17 @@ public final class SlabAllocator implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     /** The native allocator, or 0 once closed. */
     private long handle;
+    /** Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. */
+    private final long[] magazine;
+    private int cached;
+    /** Checked magazine mode: the slots handed out and not freed since; null otherwise. */
+    private final LiveSet liveSet;
+    /** Magazine mode: live slots and their peak, kept here (the core counts cached slots). */
+    private long live;
+    private long peak;
 
-    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, long maxReserved) {
+    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, long maxReserved,
+                          int magazineSlots) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (slabCapacity < 1) {
             throw new IllegalArgumentException(
@@ -97,6 +112,8 @@ public final class SlabAllocator implements AutoCloseable {
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
+        this.magazine = magazineSlots > 0 ? new long[magazineSlots] : null;
+        this.liveSet = magazineSlots > 0 && checked ? new LiveSet() : null;
         this.owner = Thread.currentThread();
         this.handle = h;
         this.state = new NativeState(h, layout, slabCapacity);
@@ -144,6 +161,22 @@ public final class SlabAllocator implements AutoCloseable {
         if (Thread.currentThread() != owner || h == 0) {
             throw stateFailure();
         }
+        long[] mag = magazine;
+        if (mag != null) {
+            int n = cached;
+            if (n == 0) {
+                n = refill(h, mag);
+            }
+            long address = mag[--n];
+            cached = n;
+            if (liveSet != null) {
+                liveSet.add(address);
+            }
+            if (++live > peak) {
+                peak = live;
+            }
+            return address;
+        }
         long address = SlabbinNative.allocate(h);
         Reference.reachabilityFence(this);
         if (address <= 0) {
@@ -163,6 +196,11 @@ public final class SlabAllocator implements AutoCloseable {
         long h = handle;
         if (Thread.currentThread() != owner || h == 0) {
             throw stateFailure();
+        }
+        if (magazine != null) {
+            long address = allocate();
+            SlabbinNative.zero(address, layout.size());
+            return address;
         }
         long address = SlabbinNative.allocateZeroed(h);
         Reference.reachabilityFence(this);
@@ -188,6 +226,20 @@ public final class SlabAllocator implements AutoCloseable {
         if (Thread.currentThread() != owner || h == 0) {
             throw stateFailure();
         }
+        long[] mag = magazine;
+        if (mag != null) {
+            if (liveSet != null && !liveSet.remove(address)) {
+                throw addressFailure(magazineReason(h, address), address);
+            }
+            int n = cached;
+            if (n == mag.length) {
+                n = flush(h, mag, n, n >>> 1);
+            }
+            mag[n] = address;
+            cached = n + 1;
+            live--;
+            return;
+        }
         int rc = SlabbinNative.deallocate(h, address);
         Reference.reachabilityFence(this);
         if (rc != 0) {
@@ -196,9 +248,98 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     /**
+     * Allocates {@code count} slots with one native call, writing their addresses to
+     * {@code addresses[offset .. offset + count - 1]} in the order {@link #allocate()} would
+     * return them (with a magazine, its cached slots come first).
+     *
+     * @param addresses receives the addresses, not null
+     * @param offset    first index written, {@code 0 <= offset <= addresses.length}
+     * @param count     slots to allocate, {@code 0 <= count <= addresses.length - offset}
+     * @return {@code count}: all of them are allocated, or none
+     * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws OutOfMemoryError if the slabs needed could not be reserved; nothing is allocated
+     * @throws IllegalStateException as {@link #allocate()}
+     */
+    public int allocate(long[] addresses, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, addresses.length);
+        long h = liveHandle();
+        if (count == 0) {
+            return 0;
+        }
+        long[] mag = magazine;
+        int take = mag == null ? 0 : Math.min(cached, count);
+        for (int i = 0; i < take; i++) {
+            addresses[offset + i] = mag[--cached];
+        }
+        if (take < count) {
+            int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
+            Reference.reachabilityFence(this);
+            if (rc != 0) {
+                for (int i = take - 1; i >= 0; i--) {
+                    mag[cached++] = addresses[offset + i];
+                }
+                throw allocationFailure(rc);
+            }
+        }
+        if (mag != null) {
+            if (liveSet != null) {
+                for (int i = 0; i < count; i++) {
+                    liveSet.add(addresses[offset + i]);
+                }
+            }
+            live += count;
+            peak = Math.max(peak, live);
+        }
+        return count;
+    }
+
+    /**
+     * Frees {@code addresses[offset .. offset + count - 1]} with one native call, in that order,
+     * as that many {@link #deallocate(long)} calls would (with a magazine, they go straight back to
+     * the slabs, not into the magazine). In checked mode the whole batch is validated before
+     * anything is freed.
+     *
+     * @param addresses the slots to free, not null
+     * @param offset    first index read, {@code 0 <= offset <= addresses.length}
+     * @param count     slots to free, {@code 0 <= count <= addresses.length - offset}
+     * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws IllegalArgumentException (checked mode) if an entry is not a live slot of this
+     *     allocator or repeats an earlier entry of the batch; the message names its index and the
+     *     reason, and nothing is freed
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public void deallocate(long[] addresses, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, addresses.length);
+        long h = liveHandle();
+        if (count == 0) {
+            return;
+        }
+        if (liveSet != null) {
+            for (int i = 0; i < count; i++) {
+                long a = addresses[offset + i];
+                if (!liveSet.remove(a)) {
+                    for (int j = 0; j < i; j++) {
+                        liveSet.add(addresses[offset + j]);
+                    }
+                    throw batchFailure(addresses, offset, i, magazineReason(h, a));
+                }
+            }
+        }
+        long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
+        Reference.reachabilityFence(this);
+        if (r != 0) {
+            throw batchFailure(addresses, offset, (int) (r >>> 8), -(int) (r & 0xff));
+        }
+        if (magazine != null) {
+            live -= count;
+        }
+    }
+
+    /**
      * Tells whether an address is the start of a currently allocated slot of this allocator. The
      * address is never read. In unchecked mode there is no per-slot state: the answer is true for
-     * the start of any slot handed out since the last reset, allocated or free.
+     * the start of any slot handed out since the last reset, allocated or free (or cached in the
+     * magazine).
      *
      * @param address any value
      * @return true if {@link #deallocate(long)} would accept it
@@ -216,7 +357,15 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public void reset() {
-        SlabbinNative.reset(liveHandle());
+        long h = liveHandle();
+        if (magazine != null) {
+            cached = 0;
+            live = 0;
+            if (liveSet != null) {
+                liveSet.clear();
+            }
+        }
+        SlabbinNative.reset(h);
         Reference.reachabilityFence(this);
     }
 
@@ -228,7 +377,11 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public long trim() {
-        long released = SlabbinNative.trim(liveHandle());
+        long h = liveHandle();
+        if (magazine != null) {
+            cached = flush(h, magazine, cached, cached);
+        }
+        long released = SlabbinNative.trim(h);
         Reference.reachabilityFence(this);
         return released;
     }
@@ -243,6 +396,9 @@ public final class SlabAllocator implements AutoCloseable {
         long[] v = new long[8];
         SlabbinNative.stats(liveHandle(), v);
         Reference.reachabilityFence(this);
+        if (magazine != null) {
+            return new SlabStats(v[0], v[1], v[2], v[3], v[4], live, peak, v[7], cached);
+        }
         return new SlabStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
@@ -389,6 +545,7 @@ public final class SlabAllocator implements AutoCloseable {
     @Override
     public String toString() {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
+                + (magazine == null ? "" : " magazine=" + magazine.length)
                 + (handle == 0 ? " (closed)" : "");
     }
 
@@ -403,9 +560,70 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private int check(long address) {
-        int rc = SlabbinNative.check(liveHandle(), address);
+        long h = liveHandle();
+        if (liveSet != null && !liveSet.contains(address)) {
+            return magazineReason(h, address);
+        }
+        int rc = SlabbinNative.check(h, address);
         Reference.reachabilityFence(this);
         return rc;
+    }
+
+    /**
+     * Why a checked magazine allocator refuses an address that is not in its live set: the core's
+     * reason, or a double free when the core still counts it allocated (it sits in the magazine).
+     */
+    private int magazineReason(long h, long address) {
+        int rc = SlabbinNative.check(h, address);
+        Reference.reachabilityFence(this);
+        return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
+    }
+
+    /** Fills an empty magazine with up to half its size of slots; returns how many. */
+    private int refill(long h, long[] mag) {
+        int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
+        Reference.reachabilityFence(this);
+        if (got <= 0) {
+            throw allocationFailure(got);
+        }
+        // The first slot the core handed out goes on top, as single allocations would see it.
+        for (int i = 0, j = got - 1; i < j; i++, j--) {
+            long t = mag[i];
+            mag[i] = mag[j];
+            mag[j] = t;
+        }
+        return got;
+    }
+
+    /** Returns the bottom {@code k} of {@code n} cached slots to the slabs; returns n - k. */
+    private int flush(long h, long[] mag, int n, int k) {
+        if (k > 0) {
+            long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
+            Reference.reachabilityFence(this);
+            if (r != 0) {
+                throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
+                        + " refused: " + reason(-(int) (r & 0xff)) + " (was a slot freed from C"
+                        + " through nativeHandle()?)");
+            }
+            System.arraycopy(mag, k, mag, 0, n - k);
+        }
+        return n - k;
+    }
+
+    private IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
+        long a = addresses[offset + i];
+        String why = reason(code);
+        if (code == SlabbinNative.EDOUBLEFREE) {
+            for (int j = 0; j < i; j++) {
+                if (addresses[offset + j] == a) {
+                    why = "repeated inside the batch (also at addresses[" + (offset + j) + "])";
+                    break;
+                }
+            }
+        }
+        return new IllegalArgumentException(String.format(
+                "addresses[%d] = 0x%x is not a live slot of %s: %s; nothing was freed",
+                offset + i, a, this, why));
     }
 
     private void requireSlot(long address) {
@@ -498,6 +716,7 @@ public final class SlabAllocator implements AutoCloseable {
         private int slabCapacity;
         private boolean checked = true;
         private long maxReservedBytes;
+        private int magazineSlots;
 
         private Builder(SlotLayout layout) {
             this.layout = layout;
@@ -551,6 +770,36 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
+         * A magazine of {@code slots} free slot addresses kept on the Java side (Bonwick and
+         * Adams, "Magazines and Vmem", USENIX 2001): {@link #allocate()} pops it and
+         * {@link #deallocate(long)} pushes it, crossing into native code only to refill it (with
+         * up to half its size, through one batch call) or to return its older half when full.
+         * Default 0: no magazine.
+         *
+         * <p>What stays the same: LIFO reuse, lazy slab reservation (a refill takes reserved
+         * free slots and reserves a slab only when none is free, so slab counts and reserved
+         * bytes grow as without a magazine), exact statistics (cached slots are reported in
+         * {@link SlabStats#magazineSlots()}, not as live), and in checked mode every refusal at
+         * the call that breaks the rules: a set of live slots on the Java heap (about 16 bytes
+         * per live slot) tells live from free. What changes: a write into a slot that sits in the
+         * magazine is not detected as a use after free (slots returned to the slabs still are);
+         * and C code must not free slots of a magazine allocator through
+         * {@link SlabAllocator#nativeHandle()}, nor allocate ones that Java then frees.
+         *
+         * @param slots magazine size in slots: 0 (off) or 2 to 65,536
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder magazine(int slots) {
+            if (slots != 0 && (slots < 2 || slots > 65_536)) {
+                throw new IllegalArgumentException(
+                        "magazine size must be 0 (off) or 2 to 65536 slots, got " + slots);
+            }
+            this.magazineSlots = slots;
+            return this;
+        }
+
+        /**
          * Creates the allocator, confined to the calling thread.
          *
          * @return a new allocator; it reserves no memory until the first allocation
@@ -559,7 +808,8 @@ public final class SlabAllocator implements AutoCloseable {
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
-            SlabAllocator a = new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes);
+            SlabAllocator a = new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes,
+                    magazineSlots);
             a.state.maxReserved = maxReservedBytes;
             return a;
         }

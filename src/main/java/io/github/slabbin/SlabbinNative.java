@@ -38,6 +38,8 @@ final class SlabbinNative {
 
     static native int allocateBatch(long handle, long[] addresses, int offset, int count);
 
+    static native int allocateUpTo(long handle, long[] addresses, int offset, int max);
+
     static native long deallocateBatch(long handle, long[] addresses, int offset, int count);
 
     static native int check(long handle, long address);
@@ -59,6 +61,8 @@ final class SlabbinNative {
     static native long realloc(long address, long size);
 
     static native void free(long address);
+
+    static native void zero(long address, long bytes);
 
     static native long nop(long x);
 }
