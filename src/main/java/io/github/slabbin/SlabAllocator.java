@@ -157,31 +157,53 @@ public final class SlabAllocator implements AutoCloseable {
      *     repaired, so the next call succeeds)
      */
     public long allocate() {
+        // Kept small so that it inlines: one native call, or the magazine pop; the rest of the
+        // magazine path is in allocateSlow().
+        long[] mag = magazine;
+        if (mag == null) {
+            long h = handle;
+            if (Thread.currentThread() != owner || h == 0) {
+                throw stateFailure();
+            }
+            long address = SlabbinNative.allocate(h);
+            Reference.reachabilityFence(this);
+            if (address <= 0) {
+                throw allocationFailure(address);
+            }
+            return address;
+        }
+        int n = cached;
+        if (n > 0 && Thread.currentThread() == owner && handle != 0) {
+            long address = mag[--n];
+            cached = n;
+            handOut(address);
+            return address;
+        }
+        return allocateSlow();
+    }
+
+    private void handOut(long address) {
+        if (liveSet != null) {
+            liveSet.add(address);
+        }
+        if (++live > peak) {
+            peak = live;
+        }
+    }
+
+    private long allocateSlow() {
         long h = handle;
         if (Thread.currentThread() != owner || h == 0) {
             throw stateFailure();
         }
         long[] mag = magazine;
-        if (mag != null) {
-            int n = cached;
-            if (n == 0) {
-                n = refill(h, mag);
-            }
-            long address = mag[--n];
-            cached = n;
-            if (liveSet != null) {
-                liveSet.add(address);
-            }
-            if (++live > peak) {
-                peak = live;
-            }
-            return address;
+        int n = cached;
+        if (n == 0) {
+            n = refill(h, mag);
         }
-        long address = SlabbinNative.allocate(h);
-        Reference.reachabilityFence(this);
-        if (address <= 0) {
-            throw allocationFailure(address);
-        }
+        long address = mag[--n];
+        cached = n;
+        handOut(address);
         return address;
     }
 
@@ -222,29 +244,48 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public void deallocate(long address) {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
-        }
+        // Kept small so that it inlines: one native call, or the magazine push; the rest of the
+        // magazine path is in deallocateSlow().
         long[] mag = magazine;
-        if (mag != null) {
-            if (liveSet != null && !liveSet.remove(address)) {
-                throw addressFailure(magazineReason(h, address), address);
+        if (mag == null) {
+            long h = handle;
+            if (Thread.currentThread() != owner || h == 0) {
+                throw stateFailure();
             }
-            int n = cached;
-            if (n == mag.length) {
-                n = flush(h, mag, n, n >>> 1);
+            int rc = SlabbinNative.deallocate(h, address);
+            Reference.reachabilityFence(this);
+            if (rc != 0) {
+                throw addressFailure(rc, address);
             }
+            return;
+        }
+        int n = cached;
+        if (n < mag.length && Thread.currentThread() == owner && handle != 0
+                && (liveSet == null || liveSet.remove(address))) {
             mag[n] = address;
             cached = n + 1;
             live--;
             return;
         }
-        int rc = SlabbinNative.deallocate(h, address);
-        Reference.reachabilityFence(this);
-        if (rc != 0) {
-            throw addressFailure(rc, address);
+        deallocateSlow(address);
+    }
+
+    private void deallocateSlow(long address) {
+        long h = handle;
+        if (Thread.currentThread() != owner || h == 0) {
+            throw stateFailure();
         }
+        long[] mag = magazine;
+        if (liveSet != null && !liveSet.remove(address)) {
+            throw addressFailure(magazineReason(h, address), address);
+        }
+        int n = cached;
+        if (n == mag.length) {
+            n = flush(h, mag, n, n >>> 1);
+        }
+        mag[n] = address;
+        cached = n + 1;
+        live--;
     }
 
     /**

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "slabbin", mixinStandardHelpOptions = true, version = "slabbin 0.1.0",
         description = "Tools of the slabbin slab allocator.",
-        subcommands = {ReplayCommand.class, LinkedListDemo.class, CommandLine.HelpCommand.class})
+        subcommands = {ReplayCommand.class, LinkedListDemo.class, BenchReportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
