@@ -761,6 +761,76 @@ static void release_untouched(slabbin_t *a, size_t n) {
     }
 }
 
+/* Checked mode, alloc_batch: pops slots[i..count) while each link is a plain case of
+ * alloc_pop_linked() (not NULL, inside the fast owner window, a slot start, bit 0), with the top,
+ * its bitmap word and the word's value in registers; leaves the allocator exactly as that many
+ * alloc_one() calls would and returns the index reached. Anything else (an empty list, a last pop,
+ * a link elsewhere or a bad one) is left to alloc_one(). */
+static NOINLINE HOT_ENTRY size_t pop_run_checked(slabbin_t *a, void **slots, size_t i, size_t count) {
+    void *p = a->head;
+    if (p == NULL || a->div_magic == 0) return i;   /* head != NULL: last_out is NULL */
+    const uint64_t magic = a->div_magic;
+    uint64_t *bits = a->last->bits;
+    const uintptr_t base = (uintptr_t)a->last->base;
+    const uintptr_t span = a->last_span;
+    uint64_t *hw = a->head_word;                    /* the top's word, cached in hv */
+    uint64_t hv = *hw;
+    size_t idx = a->head_bit;
+    void **out = slots + i, **end = slots + count;
+    while (out != end) {
+        void *next = link_load(p);
+        uintptr_t off = (uintptr_t)next - base;
+        if (UNLIKELY(off >= span)) break;           /* also NULL: base + span cannot wrap */
+        uint64_t lo, q;
+#if defined(__GNUC__) && defined(__x86_64__)
+        __asm__("mulq %3" : "=a"(lo), "=d"(q) : "0"((uint64_t)off), "rm"(magic) : "cc");
+#else
+        size_t qi;
+        lo = slot_at_fast(a, (size_t)off, &qi) ? 0 : magic;
+        q = qi;
+#endif
+        if (UNLIKELY(lo >= magic)) break;           /* not a slot start */
+        uint64_t *w = &bits[q >> 6];
+        uint64_t m = bit_mask((size_t)q);
+        if (w != hw) {
+            uint64_t v = *w;
+            if (UNLIKELY((v & m) != 0)) break;
+            *hw = hv;                               /* write back the previous word */
+            hw = w;
+            hv = v;
+        } else if (UNLIKELY((hv & m) != 0)) {
+            break;
+        }
+        hv |= m;
+        idx = (size_t)q;
+        *out++ = p;
+        p = next;
+    }
+    *hw = hv;
+    size_t n = (size_t)(out - slots) - i;
+    a->head = p;
+    a->head_word = hw;
+    a->head_bit = (unsigned char)(idx & 63);
+    a->live += n;                                   /* no peak update needed: see the top */
+    return i + n;
+}
+
+/* Unchecked mode, alloc_batch: pops the free list in a register: no link to validate, and no store
+ * of the top per slot (single pops go through memory and the last_out shortcut; the result is the
+ * same). Returns the number of slots popped. */
+static NOINLINE HOT_ENTRY size_t pop_run_unchecked(slabbin_t *a, void **slots, size_t count) {
+    last_out_drop(a);
+    void *p = a->head;
+    size_t i = 0;
+    while (i < count && p != NULL) {
+        slots[i++] = p;
+        p = link_load(p);
+    }
+    a->head = p;
+    a->live += i;
+    return i;
+}
+
 int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;
@@ -787,26 +857,19 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
         if (rc != SLABBIN_OK) return rc;
         added = got;
     }
-    size_t i = 0;
-    if (!a->checked) {
-        /* Pop the free list in a register: no link to validate, and no store of the top per slot
-         * (single pops go through memory and the last_out shortcut; the result is the same). */
-        last_out_drop(a);
-        void *p = a->head;
-        while (i < count && p != NULL) {
-            slots[i++] = p;
-            p = link_load(p);
+    size_t i = a->checked ? 0 : pop_run_unchecked(a, slots, count);
+    while (i < count) {
+        if (a->checked) {
+            i = pop_run_checked(a, slots, i, count);
+            if (i == count) break;
         }
-        a->head = p;
-        a->live += i;
-    }
-    for (; i < count; i++) {
         int rc = alloc_one(a, &slots[i]);
         if (UNLIKELY(rc != SLABBIN_OK)) {         /* only SLABBIN_ECORRUPT: undo, newest first */
             while (i > 0) slabbin_free(a, slots[--i]);
             release_untouched(a, added);
             return rc;
         }
+        i++;
     }
     return SLABBIN_OK;
 }
@@ -823,59 +886,97 @@ int slabbin_alloc_upto(slabbin_t *a, void **slots, size_t max, size_t *count) {
     return rc;
 }
 
-int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *bad_index) {
-    if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
-    if (count == 0) return SLABBIN_OK;
-    if (!a->checked) {
-        void *head = a->head;
-        for (size_t i = 0; i < count; i++) {
-            link_store(slots[i], head);
-            head = slots[i];
-        }
-        a->head = head;
-        last_out_drop(a);
-        a->live -= count;
-        return SLABBIN_OK;
-    }
-    /* Validate and clear bits as we go, so a repeat inside the batch reads as a double free; on
-     * failure set the cleared bits again. */
-    uint64_t *w = NULL;
-    size_t idx = 0;
-    for (size_t i = 0; i < count; i++) {
-        size_t off = 0;
-        slab_t *s = owner_of(a, slots[i], &off);
-        int rc = SLABBIN_OK;
-        if (s == NULL) {
-            rc = SLABBIN_EFOREIGN;
-        } else if (!slot_at(a, off, &idx)) {
-            rc = SLABBIN_EINTERIOR;
-        } else {
-            w = bit_word(s, idx);
-            if (!is_live(a, w, idx, slots[i])) rc = SLABBIN_EDOUBLEFREE;
-        }
-        if (UNLIKELY(rc != SLABBIN_OK)) {
-            for (size_t j = 0; j < i; j++) {
-                size_t jdx;
-                slab_t *sj = owner_of(a, slots[j], &off);
-                (void)slot_at(a, off, &jdx);
-                bit_set(sj, jdx);
-            }
-            if (bad_index != NULL) *bad_index = i;
-            return rc;
-        }
-        *w &= ~bit_mask(idx);
-        if (s != a->last) set_last(a, s);
-    }
-    /* The last slot becomes the top: its bit goes back to 1, the old top's to 0. */
-    head_bit_release(a);
+/* Unchecked mode, free_batch: pushes every slot, the top in a register. */
+static NOINLINE HOT_ENTRY int push_run_unchecked(slabbin_t *a, void *const *slots, size_t count) {
     void *head = a->head;
     for (size_t i = 0; i < count; i++) {
         link_store(slots[i], head);
         head = slots[i];
     }
-    *w |= bit_mask(idx);
     a->head = head;
-    a->head_word = w;
+    last_out_drop(a);
+    a->live -= count;
+    return SLABBIN_OK;
+}
+
+int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *bad_index) {
+    if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
+    if (count == 0) return SLABBIN_OK;
+    if (!a->checked) return push_run_unchecked(a, slots, count);
+    /* Validate and clear bits as we go, so a repeat inside the batch reads as a double free; on
+     * failure set the cleared bits again. The bitmap word of the previous entry stays in a register
+     * (cw/cv) while the entries hit it; the owner is tried in the fast window first. */
+    void *top = a->head;                            /* allocated slots are never the top */
+    slab_t *s = a->last;
+    uintptr_t base = (uintptr_t)s->base;
+    uintptr_t span = a->last_span;                  /* 0 when div_magic == 0 */
+    uint64_t none = 0;
+    uint64_t *cw = &none;                           /* no word cached yet */
+    uint64_t cv = 0;
+    size_t idx = 0;
+    for (size_t i = 0; i < count; i++) {
+        void *p = slots[i];
+        uintptr_t off = (uintptr_t)p - base;
+        int rc = SLABBIN_OK;
+        bool start;
+        if (LIKELY(off < span)) {
+            start = slot_at_fast(a, (size_t)off, &idx);
+        } else {
+            size_t o = 0;
+            slab_t *t = owner_in_table(a, (uintptr_t)p, &o);
+            if (t == NULL) {
+                rc = SLABBIN_EFOREIGN;
+                start = false;
+            } else {
+                start = slot_at(a, o, &idx);
+                set_last(a, t);                     /* the window follows the owner (if it can) */
+                s = t;
+                base = (uintptr_t)a->last->base;
+                span = a->last_span;                /* > 0 only if a->last == t */
+            }
+        }
+        if (LIKELY(rc == SLABBIN_OK)) {
+            if (UNLIKELY(!start)) {
+                rc = SLABBIN_EINTERIOR;
+            } else {
+                uint64_t *w = bit_word(s, idx);
+                if (w != cw) {
+                    *cw = cv;
+                    cw = w;
+                    cv = *w;
+                }
+                uint64_t m = bit_mask(idx);
+                if (UNLIKELY((cv & m) == 0 || p == top)) {
+                    rc = SLABBIN_EDOUBLEFREE;
+                } else {
+                    cv &= ~m;
+                }
+            }
+        }
+        if (UNLIKELY(rc != SLABBIN_OK)) {
+            *cw = cv;
+            for (size_t j = 0; j < i; j++) {
+                size_t off_j = 0, jdx;
+                slab_t *sj = owner_of(a, slots[j], &off_j);
+                (void)slot_at(a, off_j, &jdx);
+                bit_set(sj, jdx);
+            }
+            if (bad_index != NULL) *bad_index = i;
+            return rc;
+        }
+    }
+    *cw = cv;
+    /* The last slot becomes the top: its bit goes back to 1, the old top's to 0. cw is its word
+     * (the word of the last entry validated). */
+    head_bit_release(a);
+    void *head = top;
+    for (size_t i = 0; i < count; i++) {
+        link_store(slots[i], head);
+        head = slots[i];
+    }
+    *cw |= bit_mask(idx);
+    a->head = head;
+    a->head_word = cw;
     a->head_bit = (unsigned char)(idx & 63);
     a->live -= count;
     return SLABBIN_OK;
