@@ -716,18 +716,8 @@ static NOINLINE HOT_ENTRY int free_checked(slabbin_t *a, void *slot) {
     bool start = slot_at_fast(a, (size_t)off, &idx);
     uint64_t *w = bit_word(s, idx);                 /* idx < capacity even if !start */
     if (UNLIKELY(!start || ((*w >> (idx & 63)) & 1u) == 0)) return free_refused(a, slot);
-    void *old = a->head;
-    if (UNLIKELY(old != NULL)) {
-        if (UNLIKELY(slot == old)) return free_refused(a, slot);   /* the top: free already */
-        *a->head_word &= ~bit_mask(a->head_bit);    /* the old top becomes an ordinary free slot */
-    }
-    link_store(slot, old);
-    a->head = slot;
-    a->live -= a->last_out == NULL;                 /* last_out_drop(), then one slot less */
-    a->last_out = NULL;
-    a->head_word = w;
-    a->head_bit = (unsigned char)idx;               /* bit_mask() uses idx & 63 */
-    return SLABBIN_OK;
+    if (UNLIKELY(slot == a->head)) return free_refused(a, slot);   /* the top: free already */
+    return push_checked(a, slot, w, idx);
 }
 
 HOT_ENTRY int slabbin_free(slabbin_t *a, void *slot) {

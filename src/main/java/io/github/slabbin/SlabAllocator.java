@@ -71,6 +71,8 @@ public final class SlabAllocator implements AutoCloseable {
     private final SlotLayout layout;
     private final int slabCapacity;
     private final boolean checked;
+    /** The cap on reserved bytes, 0 for none (for messages; the core enforces it). */
+    private final long maxReservedBytes;
     private final Thread owner;
     private final NativeState state;
     private final Cleaner.Cleanable cleanable;
@@ -112,6 +114,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
+        this.maxReservedBytes = maxReserved;
         this.magazine = magazineSlots > 0 ? new long[magazineSlots] : null;
         this.liveSet = magazineSlots > 0 && checked ? new LiveSet() : null;
         this.owner = Thread.currentThread();
@@ -694,7 +697,7 @@ public final class SlabAllocator implements AutoCloseable {
         throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
                 + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
                 + " (" + s.reservedBytes() + " bytes in " + s.slabCount() + " slabs reserved"
-                + (state.maxReserved > 0 ? ", cap " + state.maxReserved + " bytes" : "") + ")");
+                + (maxReservedBytes > 0 ? ", cap " + maxReservedBytes + " bytes" : "") + ")");
     }
 
     private IllegalArgumentException addressFailure(int code, long address) {
@@ -725,7 +728,6 @@ public final class SlabAllocator implements AutoCloseable {
         private final long handle;
         private final SlotLayout layout;
         private final int capacity;
-        long maxReserved;
         volatile boolean closed;
 
         NativeState(long handle, SlotLayout layout, int capacity) {
@@ -849,10 +851,8 @@ public final class SlabAllocator implements AutoCloseable {
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
-            SlabAllocator a = new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes,
+            return new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes,
                     magazineSlots);
-            a.state.maxReserved = maxReservedBytes;
-            return a;
         }
     }
 }
