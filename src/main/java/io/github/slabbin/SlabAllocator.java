@@ -7,6 +7,8 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slab allocator: hands out slots of native memory of one {@link SlotLayout}, each at an address
@@ -41,22 +43,42 @@ import java.util.Objects;
  * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
  * read and written from any thread, with the usual need for a happens-before edge.
  *
- * <h2>Lifecycle</h2>
+ * <h2>Lifecycle and the lifetime of addresses and views</h2>
  * After {@link #close()} every method but {@code close()}, {@link #isClosed()}, {@link #owner()}
- * and {@code toString()} throws {@link IllegalStateException}.
- * An allocator that becomes unreachable without being closed releases its native memory through a
- * {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING).
+ * and {@code toString()} throws {@link IllegalStateException}. Closing releases every slab at once,
+ * whatever views of it are still reachable.
+ *
+ * <p>An allocator that becomes unreachable without being closed releases its native memory through
+ * a {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING). What keeps
+ * it, and so its memory, reachable:
+ * <ul>
+ *   <li>a call in progress: every method keeps the allocator reachable until its last touch of
+ *       native memory or of the native allocator ({@link Reference#reachabilityFence}), so an
+ *       allocator dropped by its caller during a call is released after the call, never within;
+ *   <li>a view: the {@link Pointer} of {@link #pointer(long)} (and every {@code share} of it), the
+ *       {@link Structure} of {@link #structureAt(Class, long)} and the {@link ByteBuffer} of
+ *       {@link #buffer(long)} (and every slice or duplicate of it) keep the allocator's memory
+ *       from the Cleaner while they are reachable, as JNA's {@code Memory} and its buffers do;
+ *   <li>not an address: a slot address is a {@code long} and keeps nothing reachable. Code that
+ *       holds addresses, or hands them to C, must hold the allocator too (or close it explicitly
+ *       when done), as for {@link #nativeHandle()}.
+ * </ul>
+ * No view owns its slot: after the slot is freed, or the allocator is reset or closed, using a
+ * view is a use after free.
  *
  * <h2>Errors</h2>
  * <table>
  *   <caption>Exceptions</caption>
  *   <tr><th>Exception</th><th>When</th></tr>
  *   <tr><td>{@link IllegalArgumentException}</td><td>bad layout or capacity at creation; an
- *       address that is not a live slot of this allocator (checked mode)</td></tr>
+ *       address that is not a live slot of this allocator (checked mode); a structure that does
+ *       not fit a slot</td></tr>
+ *   <tr><td>{@link IndexOutOfBoundsException}</td><td>a batch's offset or count out of range; an
+ *       access through a view outside its slot</td></tr>
  *   <tr><td>{@link OutOfMemoryError}</td><td>the system refused a slab, or
  *       {@link Builder#maxReservedBytes(long)} would be exceeded; the allocator stays usable</td></tr>
- *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread; use after free detected
- *       (checked mode)</td></tr>
+ *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread (both checked before any
+ *       argument, in every method); use after free detected (checked mode)</td></tr>
  *   <tr><td>{@link UnsatisfiedLinkError}</td><td>no native library for this platform
  *       ({@link SlabbinLibrary})</td></tr>
  * </table>
@@ -78,7 +100,12 @@ public final class SlabAllocator implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     /** The native allocator, or 0 once closed. */
     private long handle;
-    /** Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. */
+    /**
+     * Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. The
+     * magazine sits on top of the core's free list: together they are one LIFO stack, with the
+     * slots a refill bumped ahead at its bottom, so every call sees the order that single native
+     * calls would.
+     */
     private final long[] magazine;
     private int cached;
     /** Checked magazine mode: the slots handed out and not freed since; null otherwise. */
@@ -120,7 +147,7 @@ public final class SlabAllocator implements AutoCloseable {
         this.owner = Thread.currentThread();
         this.handle = h;
         this.state = new NativeState(h, layout, slabCapacity);
-        this.cleanable = CLEANER.register(this, state);
+        this.cleanable = CLEANER.register(this, state::release);
     }
 
     /**
@@ -168,12 +195,15 @@ public final class SlabAllocator implements AutoCloseable {
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
             }
-            long address = SlabbinNative.allocate(h);
-            Reference.reachabilityFence(this);
-            if (address <= 0) {
-                throw allocationFailure(address);
+            try {
+                long address = SlabbinNative.allocate(h);
+                if (address <= 0) {
+                    throw allocationFailure(address);
+                }
+                return address;
+            } finally {
+                Reference.reachabilityFence(this);
             }
-            return address;
         }
         int n = cached;
         if (n > 0 && Thread.currentThread() == owner && handle != 0) {
@@ -195,19 +225,20 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private long allocateSlow() {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+        long h = liveHandle();
+        try {
+            long[] mag = magazine;
+            int n = cached;
+            if (n == 0) {
+                n = refill(h, mag);
+            }
+            long address = mag[--n];
+            cached = n;
+            handOut(address);
+            return address;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long[] mag = magazine;
-        int n = cached;
-        if (n == 0) {
-            n = refill(h, mag);
-        }
-        long address = mag[--n];
-        cached = n;
-        handOut(address);
-        return address;
     }
 
     /**
@@ -218,21 +249,21 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException as {@link #allocate()}
      */
     public long allocateZeroed() {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
-        }
-        if (magazine != null) {
-            long address = allocate();
-            SlabbinNative.zero(address, layout.size());
+        long h = liveHandle();
+        try {
+            if (magazine != null) {
+                long address = allocate();
+                SlabbinNative.zero(address, layout.size());
+                return address;
+            }
+            long address = SlabbinNative.allocateZeroed(h);
+            if (address <= 0) {
+                throw allocationFailure(address);
+            }
             return address;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long address = SlabbinNative.allocateZeroed(h);
-        Reference.reachabilityFence(this);
-        if (address <= 0) {
-            throw allocationFailure(address);
-        }
-        return address;
     }
 
     /**
@@ -255,10 +286,13 @@ public final class SlabAllocator implements AutoCloseable {
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
             }
-            int rc = SlabbinNative.deallocate(h, address);
-            Reference.reachabilityFence(this);
-            if (rc != 0) {
-                throw addressFailure(rc, address);
+            try {
+                int rc = SlabbinNative.deallocate(h, address);
+                if (rc != 0) {
+                    throw addressFailure(rc, address);
+                }
+            } finally {
+                Reference.reachabilityFence(this);
             }
             return;
         }
@@ -274,21 +308,22 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private void deallocateSlow(long address) {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+        long h = liveHandle();
+        try {
+            long[] mag = magazine;
+            if (liveSet != null && !liveSet.remove(address)) {
+                throw addressFailure(magazineReason(h, address), address);
+            }
+            int n = cached;
+            if (n == mag.length) {
+                n = flush(h, mag, n, n >>> 1);
+            }
+            mag[n] = address;
+            cached = n + 1;
+            live--;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long[] mag = magazine;
-        if (liveSet != null && !liveSet.remove(address)) {
-            throw addressFailure(magazineReason(h, address), address);
-        }
-        int n = cached;
-        if (n == mag.length) {
-            n = flush(h, mag, n, n >>> 1);
-        }
-        mag[n] = address;
-        cached = n + 1;
-        live--;
     }
 
     /**
@@ -301,81 +336,102 @@ public final class SlabAllocator implements AutoCloseable {
      * @param count     slots to allocate, {@code 0 <= count <= addresses.length - offset}
      * @return {@code count}: all of them are allocated, or none
      * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws NullPointerException if {@code addresses} is null
      * @throws OutOfMemoryError if the slabs needed could not be reserved; nothing is allocated
-     * @throws IllegalStateException as {@link #allocate()}
+     * @throws IllegalStateException as {@link #allocate()}, before any argument is looked at
      */
     public int allocate(long[] addresses, int offset, int count) {
-        Objects.checkFromIndexSize(offset, count, addresses.length);
         long h = liveHandle();
+        Objects.checkFromIndexSize(offset, count, addresses.length);
         if (count == 0) {
             return 0;
         }
-        long[] mag = magazine;
-        int take = mag == null ? 0 : Math.min(cached, count);
-        for (int i = 0; i < take; i++) {
-            addresses[offset + i] = mag[--cached];
-        }
-        if (take < count) {
-            int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
-            Reference.reachabilityFence(this);
-            if (rc != 0) {
-                for (int i = take - 1; i >= 0; i--) {
-                    mag[cached++] = addresses[offset + i];
-                }
-                throw allocationFailure(rc);
+        try {
+            long[] mag = magazine;
+            int take = mag == null ? 0 : Math.min(cached, count);
+            for (int i = 0; i < take; i++) {
+                addresses[offset + i] = mag[--cached];
             }
-        }
-        if (mag != null) {
-            if (liveSet != null) {
+            if (take < count) {
+                int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
+                if (rc != 0) {
+                    for (int i = take - 1; i >= 0; i--) {
+                        mag[cached++] = addresses[offset + i];
+                    }
+                    throw allocationFailure(rc);
+                }
+            }
+            if (mag != null) {
                 for (int i = 0; i < count; i++) {
-                    liveSet.add(addresses[offset + i]);
+                    handOut(addresses[offset + i]);
                 }
             }
-            live += count;
-            peak = Math.max(peak, live);
+            return count;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        return count;
     }
 
     /**
-     * Frees {@code addresses[offset .. offset + count - 1]} with one native call, in that order,
-     * as that many {@link #deallocate(long)} calls would (with a magazine, they go straight back to
-     * the slabs, not into the magazine). In checked mode the whole batch is validated before
-     * anything is freed.
+     * Frees {@code addresses[offset .. offset + count - 1]}, in that order, as that many
+     * {@link #deallocate(long)} calls would: the last one is on top of the free list. Without a
+     * magazine it is one native call; with one, a batch that fits in the magazine's free room goes
+     * there, and a larger one goes to the slabs after the magazine's slots. In checked mode the
+     * whole batch is validated before anything is freed.
      *
      * @param addresses the slots to free, not null
      * @param offset    first index read, {@code 0 <= offset <= addresses.length}
      * @param count     slots to free, {@code 0 <= count <= addresses.length - offset}
      * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws NullPointerException if {@code addresses} is null
      * @throws IllegalArgumentException (checked mode) if an entry is not a live slot of this
      *     allocator or repeats an earlier entry of the batch; the message names its index and the
      *     reason, and nothing is freed
-     * @throws IllegalStateException if closed or called from a thread other than the owner
+     * @throws IllegalStateException if closed or called from a thread other than the owner, before
+     *     any argument is looked at
      */
     public void deallocate(long[] addresses, int offset, int count) {
-        Objects.checkFromIndexSize(offset, count, addresses.length);
         long h = liveHandle();
+        Objects.checkFromIndexSize(offset, count, addresses.length);
         if (count == 0) {
             return;
         }
-        if (liveSet != null) {
-            for (int i = 0; i < count; i++) {
-                long a = addresses[offset + i];
-                if (!liveSet.remove(a)) {
-                    for (int j = 0; j < i; j++) {
-                        liveSet.add(addresses[offset + j]);
+        try {
+            long[] mag = magazine;
+            if (mag == null) {
+                freeBatch(h, addresses, offset, count);
+                return;
+            }
+            if (liveSet != null) {
+                for (int i = 0; i < count; i++) {
+                    long a = addresses[offset + i];
+                    if (!liveSet.remove(a)) {
+                        for (int j = 0; j < i; j++) {
+                            liveSet.add(addresses[offset + j]);
+                        }
+                        throw batchFailure(addresses, offset, i, magazineReason(h, a));
                     }
-                    throw batchFailure(addresses, offset, i, magazineReason(h, a));
                 }
             }
+            int n = cached;
+            if (count <= mag.length - n) {
+                System.arraycopy(addresses, offset, mag, n, count);
+                cached = n + count;
+            } else {
+                cached = flush(h, mag, n, n);
+                freeBatch(h, addresses, offset, count);
+            }
+            live -= count;
+        } finally {
+            Reference.reachabilityFence(this);
         }
+    }
+
+    /** One native batch free; a refusal becomes the exception naming the bad entry. */
+    private void freeBatch(long h, long[] addresses, int offset, int count) {
         long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
-        Reference.reachabilityFence(this);
         if (r != 0) {
             throw batchFailure(addresses, offset, (int) (r >>> 8), -(int) (r & 0xff));
-        }
-        if (magazine != null) {
-            live -= count;
         }
     }
 
@@ -390,7 +446,12 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public boolean isAllocated(long address) {
-        return check(address) == SlabbinNative.OK;
+        long h = liveHandle();
+        try {
+            return check(h, address) == SlabbinNative.OK;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -402,32 +463,37 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public void reset() {
         long h = liveHandle();
-        if (magazine != null) {
-            cached = 0;
-            live = 0;
-            if (liveSet != null) {
-                liveSet.clear();
+        try {
+            if (magazine != null) {
+                cached = 0;
+                live = 0;
+                if (liveSet != null) {
+                    liveSet.clear();
+                }
             }
+            SlabbinNative.reset(h);
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        SlabbinNative.reset(h);
-        Reference.reachabilityFence(this);
     }
 
     /**
      * Releases every slab that holds no allocated slot to the system; slabs with a live slot stay
-     * where they are.
+     * where they are. The magazine's slots go back to the slabs first.
      *
      * @return bytes released, a multiple of {@code slabCapacity * stride} (0 if none)
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public long trim() {
         long h = liveHandle();
-        if (magazine != null) {
-            cached = flush(h, magazine, cached, cached);
+        try {
+            if (magazine != null) {
+                cached = flush(h, magazine, cached, cached);
+            }
+            return SlabbinNative.trim(h);
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long released = SlabbinNative.trim(h);
-        Reference.reachabilityFence(this);
-        return released;
     }
 
     /**
@@ -437,9 +503,13 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public SlabStats stats() {
+        long h = liveHandle();
         long[] v = new long[8];
-        SlabbinNative.stats(liveHandle(), v);
-        Reference.reachabilityFence(this);
+        try {
+            SlabbinNative.stats(h, v);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         if (magazine != null) {
             return new SlabStats(v[0], v[1], v[2], v[3], v[4], live, peak, v[7], cached);
         }
@@ -492,7 +562,8 @@ public final class SlabAllocator implements AutoCloseable {
      * The native allocator ({@code slabbin_t *} of {@code slabbin.h}) for C code that allocates or
      * frees slots of this allocator directly, in the same native library. C code must follow the
      * same rules as Java: calls only while this allocator is open, never overlapping calls from
-     * Java.
+     * Java. The handle is a {@code long}: it does not keep this allocator reachable, so the Java
+     * code must hold the allocator for as long as C uses the handle or its slots.
      *
      * @return the {@code slabbin_t *} as a long
      * @throws IllegalStateException if closed or called from a thread other than the owner
@@ -502,66 +573,103 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     /**
-     * A JNA pointer to a slot, for reading and writing it without {@code Unsafe}. It does not own
-     * the slot: it dangles once the slot is freed.
+     * A JNA pointer to a slot, for reading and writing it without {@code Unsafe}: a bounded
+     * {@link com.sun.jna.Memory} of exactly the slot's {@link SlotLayout#size() size} bytes, so an
+     * access outside the slot throws {@link IndexOutOfBoundsException} instead of touching a
+     * neighbour. While the pointer (or a {@code share} of it) is reachable the allocator's memory
+     * is not released by the Cleaner. It does not own the slot: it dangles once the slot is freed
+     * or the allocator is reset or closed ({@code close()} on the pointer only forgets the
+     * address).
      *
      * @param address a currently allocated slot of this allocator
-     * @return a pointer to the slot's first byte
+     * @return a pointer to the slot's first byte, bounded to the slot
      * @throws IllegalArgumentException (checked mode) if the address is not a live slot
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public Pointer pointer(long address) {
-        requireSlot(address);
-        return new Pointer(address);
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            return new SlotMemory(this, address, layout.size());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
      * A direct {@link ByteBuffer} over exactly one slot: capacity {@link SlotLayout#size()} bytes,
-     * native byte order. It does not own the slot: it dangles once the slot is freed, and using it
-     * then is a use after free.
+     * native byte order. While the buffer (or a slice, duplicate or view of it) is reachable the
+     * allocator's memory is not released by the Cleaner. It does not own the slot: it dangles once
+     * the slot is freed or the allocator is reset or closed, and using it then is a use after free.
      *
      * @param address a currently allocated slot of this allocator
      * @return a view of the slot's bytes
-     * @throws IllegalArgumentException (checked mode) if the address is not a live slot, or the
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot; if the
      *     slot size exceeds {@link Integer#MAX_VALUE} bytes
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public ByteBuffer buffer(long address) {
-        requireSlot(address);
-        if (layout.size() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("slot size " + layout.size()
-                    + " bytes is too large for a ByteBuffer");
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            if (layout.size() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("slot size " + layout.size()
+                        + " bytes is too large for a ByteBuffer");
+            }
+            ByteBuffer b = new Pointer(address).getByteBuffer(0, layout.size())
+                    .order(ByteOrder.nativeOrder());
+            CLEANER.register(b, state.hold());
+            return b;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        return new Pointer(address).getByteBuffer(0, layout.size()).order(ByteOrder.nativeOrder());
     }
 
     /**
      * A JNA {@link Structure} of the given class backed by a slot: reads the slot into the
      * structure's fields ({@link Structure#read()}); call {@link Structure#write()} to store them.
+     * The structure's size and alignment ({@link SlotLayout#of(Class)}, computed once per class
+     * without reading the slot) are checked against the layout before the structure is built on
+     * the slot, so a structure that does not fit never reads or writes a byte. Its memory is a
+     * {@link #pointer(long) pointer} to the slot, bounded and keeping the allocator's memory from
+     * the Cleaner as that one does.
      *
-     * @param type    a Structure class whose size fits the slot, e.g. the one the layout was made
-     *                from with {@link SlotLayout#of(Class)}
+     * @param type    a Structure class whose size and alignment fit the slot, e.g. the one the
+     *                layout was made from with {@link SlotLayout#of(Class)}
      * @param address a currently allocated slot of this allocator
      * @param <T>     the structure type
      * @return the structure, backed by the slot's memory
-     * @throws IllegalArgumentException if the structure is larger than the slot, or (checked mode)
-     *     the address is not a live slot
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot; if the
+     *     structure is larger than the slot, needs a larger alignment than the layout's, or cannot
+     *     be instantiated by JNA
+     * @throws NullPointerException if {@code type} is null
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public <T extends Structure> T structureAt(Class<T> type, long address) {
-        requireSlot(address);
-        T s = Structure.newInstance(type, new Pointer(address));
-        if (s.size() > layout.size()) {
-            throw new IllegalArgumentException(type.getName() + " needs " + s.size()
-                    + " bytes but a slot holds " + layout.size());
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            SlotLayout need = SlotLayout.of(type);
+            if (need.size() > layout.size()) {
+                throw new IllegalArgumentException(type.getName() + " needs " + need.size()
+                        + " bytes but a slot holds " + layout.size());
+            }
+            if (need.alignment() > layout.alignment()) {
+                throw new IllegalArgumentException(type.getName() + " needs an alignment of "
+                        + need.alignment() + " bytes but slots are aligned to "
+                        + layout.alignment());
+            }
+            T s = Structure.newInstance(type, new SlotMemory(this, address, layout.size()));
+            s.read();
+            return s;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        s.read();
-        return s;
     }
 
     /**
-     * Releases every slab; every slot address becomes invalid. Idempotent: closing again does
-     * nothing.
+     * Releases every slab; every slot address and every view becomes invalid. Idempotent: closing
+     * again does nothing.
      *
      * @throws IllegalStateException if called from a thread other than the owner
      */
@@ -572,7 +680,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         if (handle != 0) {
             handle = 0;
-            state.closed = true;
+            state.close();
             cleanable.clean();
         }
     }
@@ -595,6 +703,10 @@ public final class SlabAllocator implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------
 
+    /**
+     * The state check of every method, before any argument is looked at: the native allocator,
+     * if open and called from the owner.
+     */
     private long liveHandle() {
         long h = handle;
         if (Thread.currentThread() != owner || h == 0) {
@@ -603,30 +715,26 @@ public final class SlabAllocator implements AutoCloseable {
         return h;
     }
 
-    private int check(long address) {
-        long h = liveHandle();
+    /** What {@link #deallocate(long)} would say of an address; nothing is read or changed. */
+    private int check(long h, long address) {
         if (liveSet != null && !liveSet.contains(address)) {
             return magazineReason(h, address);
         }
-        int rc = SlabbinNative.check(h, address);
-        Reference.reachabilityFence(this);
-        return rc;
+        return SlabbinNative.check(h, address);
     }
 
     /**
      * Why a checked magazine allocator refuses an address that is not in its live set: the core's
      * reason, or a double free when the core still counts it allocated (it sits in the magazine).
      */
-    private int magazineReason(long h, long address) {
+    private static int magazineReason(long h, long address) {
         int rc = SlabbinNative.check(h, address);
-        Reference.reachabilityFence(this);
         return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
     }
 
     /** Fills an empty magazine with up to half its size of slots; returns how many. */
     private int refill(long h, long[] mag) {
         int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
-        Reference.reachabilityFence(this);
         if (got <= 0) {
             throw allocationFailure(got);
         }
@@ -639,11 +747,13 @@ public final class SlabAllocator implements AutoCloseable {
         return got;
     }
 
-    /** Returns the bottom {@code k} of {@code n} cached slots to the slabs; returns n - k. */
+    /**
+     * Returns the bottom {@code k} of {@code n} cached slots to the slabs, bottom first, so that
+     * they stay below the rest in LIFO order; returns n - k.
+     */
     private int flush(long h, long[] mag, int n, int k) {
         if (k > 0) {
             long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
-            Reference.reachabilityFence(this);
             if (r != 0) {
                 throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
                         + " refused: " + reason(-(int) (r & 0xff)) + " (was a slot freed from C"
@@ -670,10 +780,13 @@ public final class SlabAllocator implements AutoCloseable {
                 offset + i, a, this, why));
     }
 
-    private void requireSlot(long address) {
-        int rc = check(address);
-        if (rc != SlabbinNative.OK && checked) {
-            throw addressFailure(rc, address);
+    /** The address check of every view (checked mode), before any byte is read or written. */
+    private void requireSlot(long h, long address) {
+        if (checked) {
+            int rc = check(h, address);
+            if (rc != SlabbinNative.OK) {
+                throw addressFailure(rc, address);
+            }
         }
     }
 
@@ -723,12 +836,22 @@ public final class SlabAllocator implements AutoCloseable {
                 + " B, stride=" + layout.stride() + " B, slabCapacity=" + capacity + "]";
     }
 
-    /** What the Cleaner needs: no reference to the allocator itself. */
-    private static final class NativeState implements Runnable {
+    /**
+     * What the Cleaner needs to release the native allocator, and nothing that refers to the
+     * allocator itself (or the allocator would never become unreachable).
+     */
+    private static final class NativeState {
         private final long handle;
         private final SlotLayout layout;
         private final int capacity;
-        volatile boolean closed;
+        /**
+         * Holders of the native memory: the allocator (the initial 1) and every
+         * {@link #buffer(long)} view not yet collected, each released by the Cleaner; the
+         * native allocator is destroyed when the count reaches 0, unless closed before.
+         */
+        private final AtomicInteger holders = new AtomicInteger(1);
+        /** Set once, by close() or by the last release: the native allocator goes exactly once. */
+        private final AtomicBoolean destroyed = new AtomicBoolean();
 
         NativeState(long handle, SlotLayout layout, int capacity) {
             this.handle = handle;
@@ -736,17 +859,34 @@ public final class SlabAllocator implements AutoCloseable {
             this.capacity = capacity;
         }
 
-        @Override
-        public void run() {
-            if (!closed) {
+        /**
+         * One more holder (called only while the allocator is reachable, so the count is above 0).
+         *
+         * @return its release, for the Cleaner
+         */
+        Runnable hold() {
+            holders.incrementAndGet();
+            return this::release;
+        }
+
+        /** A holder became unreachable (or the allocator was closed). */
+        void release() {
+            if (holders.decrementAndGet() == 0 && destroyed.compareAndSet(false, true)) {
                 long[] v = new long[8];
                 SlabbinNative.stats(handle, v);
                 LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
                         + " became unreachable without close(): releasing " + v[7]
                         + " bytes of native memory in " + v[4] + " slabs (" + v[5]
                         + " slots still allocated). Close allocators, e.g. with try-with-resources.");
+                SlabbinNative.destroy(handle);
             }
-            SlabbinNative.destroy(handle);
+        }
+
+        /** {@link SlabAllocator#close()}: destroys the native allocator now. */
+        void close() {
+            if (destroyed.compareAndSet(false, true)) {
+                SlabbinNative.destroy(handle);
+            }
         }
     }
 
