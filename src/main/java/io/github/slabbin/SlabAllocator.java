@@ -338,6 +338,7 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IndexOutOfBoundsException if offset or count are out of range
      * @throws NullPointerException if {@code addresses} is null
      * @throws OutOfMemoryError if the slabs needed could not be reserved; nothing is allocated
+     *     and the array is left as it was
      * @throws IllegalStateException as {@link #allocate()}, before any argument is looked at
      */
     public int allocate(long[] addresses, int offset, int count) {
@@ -348,20 +349,19 @@ public final class SlabAllocator implements AutoCloseable {
         }
         try {
             long[] mag = magazine;
+            // The magazine's slots come first; the slabs' follow. They are taken in the other
+            // order so that a refused batch leaves the array and the magazine as they were.
             int take = mag == null ? 0 : Math.min(cached, count);
-            for (int i = 0; i < take; i++) {
-                addresses[offset + i] = mag[--cached];
-            }
             if (take < count) {
                 int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
                 if (rc != 0) {
-                    for (int i = take - 1; i >= 0; i--) {
-                        mag[cached++] = addresses[offset + i];
-                    }
                     throw allocationFailure(rc);
                 }
             }
             if (mag != null) {
+                for (int i = 0; i < take; i++) {
+                    addresses[offset + i] = mag[--cached];
+                }
                 for (int i = 0; i < count; i++) {
                     handOut(addresses[offset + i]);
                 }
