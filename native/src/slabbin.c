@@ -359,6 +359,19 @@ static void table_put_slab(slabbin_t *a, owner_entry_t *t, size_t mask, slab_t *
 }
 
 /* Rebuilds the owner table for slabs[0..nslabs) with room for `extra` more slabs. */
+/* Empties the table and inserts slabs[0..nslabs) again. Cannot fail: the caller makes sure the
+ * table has room (after slabs were released it holds fewer entries than before, so the load stays
+ * at most 1/2). */
+static void table_refill(slabbin_t *a) {
+    memset(a->table, 0, (a->table_mask + 1) * sizeof(owner_entry_t));
+    a->table_used = 0;
+    for (size_t i = 0; i < a->nslabs; i++) {
+        table_put_slab(a, a->table, a->table_mask, a->slabs[i], &a->table_used);
+    }
+}
+
+/* Rebuilds the owner table for slabs[0..nslabs) with room for `extra` more slabs; all or nothing
+ * (on SLABBIN_ENOMEM the table is as it was). */
 static int table_rebuild(slabbin_t *a, size_t extra) {
     size_t need = 2 * (a->nslabs + extra);          /* entries, at most 2 per slab */
     size_t cap = 16;
@@ -366,19 +379,14 @@ static int table_rebuild(slabbin_t *a, size_t extra) {
         if (cap > SIZE_MAX / 4 / sizeof(owner_entry_t)) return SLABBIN_ENOMEM;
         cap *= 2;
     }
-    if (a->table != NULL && cap <= a->table_mask + 1) {  /* big enough: reuse, cannot fail */
-        memset(a->table, 0, (a->table_mask + 1) * sizeof(owner_entry_t));
-    } else {
+    if (a->table == NULL || cap > a->table_mask + 1) {
         owner_entry_t *t = system_zalloc(cap * sizeof(owner_entry_t));
         if (t == NULL) return SLABBIN_ENOMEM;
         system_free(a->table);
         a->table = t;
         a->table_mask = cap - 1;
     }
-    a->table_used = 0;
-    for (size_t i = 0; i < a->nslabs; i++) {
-        table_put_slab(a, a->table, a->table_mask, a->slabs[i], &a->table_used);
-    }
+    table_refill(a);
     return SLABBIN_OK;
 }
 
@@ -889,7 +897,7 @@ static void release_untouched(slabbin_t *a, size_t n) {
     }
     if (released > 0) {
         clear_last(a);
-        table_rebuild(a, 0);                        /* shrinking: reuses the table, cannot fail */
+        table_refill(a);                            /* fewer slabs: cannot fail */
     }
 }
 
@@ -1242,7 +1250,7 @@ size_t slabbin_trim(slabbin_t *a) {
         a->bump_idx = a->capacity;
     }
     a->cur_first = (uint64_t)a->cur * a->capacity;
-    table_rebuild(a, 0);                            /* shrinking: reuses the table, cannot fail */
+    table_refill(a);                                /* fewer slabs: cannot fail */
     for (size_t i = 0; i < ngone; i++) slab_release(gone[i]);
     system_free(gone);
     return ngone * a->slab_bytes;

@@ -80,11 +80,41 @@ static void test_trim_fails(void) {
     slabbin_destroy(a);
 }
 
+/* Releasing slabs never needs a larger owner table: for every slab count, trim with each of its
+ * allocations failing in turn leaves a valid allocator, then succeeds. */
+static void test_trim_every_point(void) {
+    for (size_t nslabs = 2; nslabs <= 40; nslabs++) {
+        slabbin_t *a = NULL;
+        slabbin_fault_arm(0);
+        REQUIRE_RC(slabbin_create(&a, 24, 8, 4, 0), SLABBIN_OK);
+        void *p[160];
+        for (size_t i = 0; i < 4 * nslabs; i++) CHECK_RC(slabbin_alloc(a, &p[i]), SLABBIN_OK);
+        CHECK_RC(slabbin_free_batch(a, p + 4, 4, NULL), SLABBIN_OK);   /* slab 1 empty */
+        for (uint64_t n = 1;; n++) {
+            slabbin_fault_arm(n);
+            size_t got = slabbin_trim(a);
+            uint64_t tried = slabbin_fault_count();
+            check_valid(a);
+            if (tried < n) {
+                CHECK_EQ_U(got, 4 * 24);
+                break;
+            }
+            CHECK_EQ_U(got, 0);
+            CHECK_EQ_U(t_stats(a).slab_count, nslabs);
+            if (n > 10) break;
+        }
+        CHECK_EQ_U(t_stats(a).slab_count, nslabs - 1);
+        slabbin_fault_arm(0);
+        slabbin_destroy(a);
+    }
+}
+
 int main(void) {
     test_create_fails();
     test_first_alloc_each_point(0);
     test_first_alloc_each_point(SLABBIN_UNCHECKED);
     test_first_alloc_each_point(SLABBIN_DEBUG);
     test_trim_fails();
+    test_trim_every_point();
     return test_summary();
 }
