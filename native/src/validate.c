@@ -27,9 +27,13 @@ static int broken(char *why, size_t why_len, const char *fmt, ...) {
 #define BROKEN(...) return broken(why, why_len, __VA_ARGS__)
 
 static int popcount64(uint64_t x) {
+#if defined(__GNUC__)
+    return __builtin_popcountll(x);
+#else
     int n = 0;
     for (; x != 0; x &= x - 1) n++;
     return n;
+#endif
 }
 
 /* The layout-derived fields agree with the layout. */
