@@ -23,7 +23,7 @@ static NOINLINE int pop_checked_lookup(slabbin_t *a, void **slot, void *p, void 
     size_t idx;
     slab_t *s = free_slot_owner(a, next, &idx);
     if (UNLIKELY(s == NULL)) return sb_pop_corrupt(a, p);
-    sb_set_last(a, s);
+    set_last(a, s);
     return pop_commit(a, slot, p, next, s, idx);
 }
 

@@ -55,7 +55,7 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
     while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < slab_bytes) shift++;
     a->shift = shift;
     if (slab_bytes <= UINT32_MAX) a->div_magic = UINT64_MAX / stride + 1;   /* stride >= 8 */
-    sb_clear_last(a);
+    clear_last(a);
     *out = a;
     return SLABBIN_OK;
 }

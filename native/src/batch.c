@@ -160,7 +160,7 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
                 start = false;
             } else {
                 start = slot_at(a, o, &idx);
-                sb_set_last(a, t);                  /* the window follows the owner (if it can) */
+                set_last(a, t);                     /* the window follows the owner (if it can) */
                 s = t;
                 base = (uintptr_t)a->last->base;
                 span = a->last_span;                /* > 0 only if a->last == t */

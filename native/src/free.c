@@ -16,7 +16,7 @@ static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
     uint64_t *w = bit_word(s, idx);
     if (UNLIKELY(!slot_is_live(*w, idx, slot, a->head))) return SLABBIN_EDOUBLEFREE;
     if (UNLIKELY(a->debug)) return sb_push_debug(a, slot, w, idx);
-    sb_set_last(a, s);
+    set_last(a, s);
     return push_checked(a, slot, w, idx);
 }
 

@@ -71,7 +71,7 @@ void slabbin_reset(slabbin_t *a) {
     a->head = NULL;
     a->last_out = NULL;
     a->live = 0;
-    sb_clear_last(a);                               /* nothing is handed out any more */
+    clear_last(a);                                  /* nothing is handed out any more */
     if (a->nslabs > 0) {
         sb_bump_into(a, 0);
     } else {
@@ -143,7 +143,7 @@ static void compact_slabs(slabbin_t *a) {
         a->slabs[kept++] = s;
     }
     a->nslabs = kept;
-    sb_clear_last(a);
+    clear_last(a);
     if (kept == 0) {
         sb_bump_none(a);
     } else if (cur_kept) {

@@ -92,20 +92,6 @@ slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
     }
 }
 
-/* Makes s the slab of the fast window, unless its slabs are too large for the fast paths or the
- * allocator is in debug mode (where every call takes the lookup, so every free and pop reaches
- * the debug paths). */
-void sb_set_last(slabbin_t *a, slab_t *s) {
-    if (a->div_magic == 0 || a->debug) return;
-    a->last = s;
-    a->last_span = (uint32_t)handed_bytes(a, s);    /* div_magic != 0: at most UINT32_MAX */
-}
-
-void sb_clear_last(slabbin_t *a) {
-    a->last = &sb_no_slab;
-    a->last_span = 0;
-}
-
 int slabbin_check(const slabbin_t *a, const void *p) {
     if (a == NULL) return SLABBIN_EINVAL;
     size_t off = 0, idx;

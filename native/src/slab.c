@@ -188,7 +188,7 @@ void sb_release_untouched(slabbin_t *a, size_t n) {
         released++;
     }
     if (released > 0) {
-        sb_clear_last(a);
+        clear_last(a);
         sb_table_refill(a);                         /* fewer slabs: cannot fail */
     }
 }

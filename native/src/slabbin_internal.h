@@ -349,8 +349,21 @@ SB_INTERNAL void sb_table_add(slabbin_t *a, slab_t *s);
 SB_INTERNAL void sb_table_refill(slabbin_t *a);
 SB_INTERNAL int sb_table_make_room(slabbin_t *a, size_t n);
 SB_INTERNAL slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off);
-SB_INTERNAL void sb_set_last(slabbin_t *a, slab_t *s);
-SB_INTERNAL void sb_clear_last(slabbin_t *a);
+
+/* Makes s the slab of the fast window, unless its slabs are too large for the fast paths or the
+ * allocator is in debug mode (where every call takes the lookup, so every free and pop reaches
+ * the debug paths). */
+static inline void set_last(slabbin_t *a, slab_t *s) {
+    if (a->div_magic == 0 || a->debug) return;
+    a->last = s;
+    a->last_span = (uint32_t)handed_bytes(a, s);    /* div_magic != 0: at most UINT32_MAX */
+}
+
+/* No fast window (no slab, or the slabs moved). */
+static inline void clear_last(slabbin_t *a) {
+    a->last = &sb_no_slab;
+    a->last_span = 0;
+}
 
 /* The slab holding p (NULL if none), the fast window first; sets *off to p's offset in it. */
 static inline slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
