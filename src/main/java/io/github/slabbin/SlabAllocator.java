@@ -6,6 +6,8 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link Builder#checked(boolean) checked(false)}) the native core skips every validation for
  * speed: passing anything but a live slot of this allocator, or writing to a freed slot, is
  * undefined behaviour and can crash the JVM.
+ *
+ * <h2>Debug mode</h2>
+ * {@link Builder#debug(boolean) debug(true)}, or the system property {@code slabbin.debug=true},
+ * adds to checked mode what hunting a bug in the calling code needs: freed slots are poisoned and
+ * verified when handed out again (a write anywhere in a freed slot is reported as a use after
+ * free, with the slot, the offset and the call sites), every allocation and free records its
+ * stack (a double free names both), and the slots still allocated at {@link #close()} or when the
+ * Cleaner runs are logged as leaks; {@link #debugLiveSlots()} lists them.
  *
  * <h2>Batches and the magazine</h2>
  * {@link #allocate(long[], int, int)} and {@link #deallocate(long[], int, int)} move many slots
@@ -78,7 +88,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>{@link OutOfMemoryError}</td><td>the system refused a slab, or
  *       {@link Builder#maxReservedBytes(long)} would be exceeded; the allocator stays usable</td></tr>
  *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread (both checked before any
- *       argument, in every method); use after free detected (checked mode)</td></tr>
+ *       argument, in every method); use after free detected (checked mode; debug mode names the
+ *       slot, the offset and the call sites); {@link #debugLiveSlots()} without debug
+ *       mode</td></tr>
  *   <tr><td>{@link UnsatisfiedLinkError}</td><td>no native library for this platform
  *       ({@link SlabbinLibrary})</td></tr>
  * </table>
@@ -113,9 +125,15 @@ public final class SlabAllocator implements AutoCloseable {
     /** Magazine mode: live slots and their peak, kept here (the core counts cached slots). */
     private long live;
     private long peak;
+    /**
+     * Debug mode: where every slot was allocated and freed (shared with the Cleaner's state);
+     * null otherwise. Debug mode also takes the magazine's slow paths, which poison the slots
+     * entering the magazine and verify those leaving it.
+     */
+    private final CallSites sites;
 
-    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, long maxReserved,
-                          int magazineSlots) {
+    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, boolean debug,
+                          long maxReserved, int magazineSlots) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (slabCapacity < 1) {
             throw new IllegalArgumentException(
@@ -127,7 +145,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         SlabbinNative.ensureLoaded();
         long h = SlabbinNative.create(layout.size(), layout.alignment(), slabCapacity,
-                checked ? 0 : SlabbinNative.FLAG_UNCHECKED);
+                !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
             throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
         }
@@ -146,7 +164,8 @@ public final class SlabAllocator implements AutoCloseable {
         this.liveSet = magazineSlots > 0 && checked ? new LiveSet() : null;
         this.owner = Thread.currentThread();
         this.handle = h;
-        this.state = new NativeState(h, layout, slabCapacity);
+        this.sites = debug ? new CallSites() : null;
+        this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
     }
 
@@ -184,7 +203,8 @@ public final class SlabAllocator implements AutoCloseable {
      *     refused it; nothing is allocated and the allocator stays usable
      * @throws IllegalStateException if closed, called from a thread other than the owner, or (checked
      *     mode) a freed slot was written after it was freed (nothing allocated; the free list is
-     *     repaired, so the next call succeeds)
+     *     repaired, so the next call succeeds; debug mode names the slot, the first damaged byte
+     *     and where the slot was allocated and freed)
      */
     public long allocate() {
         // Kept small so that it inlines: one native call, or the magazine pop; the rest of the
@@ -196,17 +216,13 @@ public final class SlabAllocator implements AutoCloseable {
                 throw stateFailure();
             }
             try {
-                long address = SlabbinNative.allocate(h);
-                if (address <= 0) {
-                    throw allocationFailure(address);
-                }
-                return address;
+                return allocated(h, SlabbinNative.allocate(h));
             } finally {
                 Reference.reachabilityFence(this);
             }
         }
         int n = cached;
-        if (n > 0 && Thread.currentThread() == owner && handle != 0) {
+        if (n > 0 && Thread.currentThread() == owner && handle != 0 && sites == null) {
             long address = mag[--n];
             cached = n;
             handOut(address);
@@ -215,12 +231,30 @@ public final class SlabAllocator implements AutoCloseable {
         return allocateSlow();
     }
 
+    /**
+     * The result of a native single allocation: the address (recorded in debug mode), or a
+     * status that becomes the exception.
+     */
+    private long allocated(long h, long result) {
+        if (result <= 0) {
+            throw allocationFailure(h, result);
+        }
+        if (sites != null) {
+            sites.allocated(result);
+        }
+        return result;
+    }
+
+    /** Magazine mode: a slot handed out to the caller. */
     private void handOut(long address) {
         if (liveSet != null) {
             liveSet.add(address);
         }
         if (++live > peak) {
             peak = live;
+        }
+        if (sites != null) {
+            sites.allocated(address);
         }
     }
 
@@ -231,6 +265,10 @@ public final class SlabAllocator implements AutoCloseable {
             int n = cached;
             if (n == 0) {
                 n = refill(h, mag);
+                cached = n;
+            }
+            if (sites != null) {
+                verifyCached(h, n - 1, n);
             }
             long address = mag[--n];
             cached = n;
@@ -256,11 +294,7 @@ public final class SlabAllocator implements AutoCloseable {
                 SlabbinNative.zero(address, layout.size());
                 return address;
             }
-            long address = SlabbinNative.allocateZeroed(h);
-            if (address <= 0) {
-                throw allocationFailure(address);
-            }
-            return address;
+            return allocated(h, SlabbinNative.allocateZeroed(h));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -291,13 +325,16 @@ public final class SlabAllocator implements AutoCloseable {
                 if (rc != 0) {
                     throw addressFailure(rc, address);
                 }
+                if (sites != null) {
+                    sites.freed(address, freeSite(address));
+                }
             } finally {
                 Reference.reachabilityFence(this);
             }
             return;
         }
         int n = cached;
-        if (n < mag.length && Thread.currentThread() == owner && handle != 0
+        if (n < mag.length && Thread.currentThread() == owner && handle != 0 && sites == null
                 && (liveSet == null || liveSet.remove(address))) {
             mag[n] = address;
             cached = n + 1;
@@ -311,14 +348,25 @@ public final class SlabAllocator implements AutoCloseable {
         long h = liveHandle();
         try {
             long[] mag = magazine;
-            if (liveSet != null && !liveSet.remove(address)) {
+            if (liveSet != null && !liveSet.contains(address)) {
                 throw addressFailure(magazineReason(h, address), address);
             }
             int n = cached;
             if (n == mag.length) {
+                if (sites != null) {
+                    verifyCached(h, 0, n >>> 1);
+                }
                 n = flush(h, mag, n, n >>> 1);
+                cached = n;
+            }
+            if (liveSet != null) {
+                liveSet.remove(address);
             }
             mag[n] = address;
+            if (sites != null) {
+                poisonCached(h, n, n + 1);
+                sites.freed(address, freeSite(address));
+            }
             cached = n + 1;
             live--;
         } finally {
@@ -352,10 +400,13 @@ public final class SlabAllocator implements AutoCloseable {
             // The magazine's slots come first; the slabs' follow. They are taken in the other
             // order so that a refused batch leaves the array and the magazine as they were.
             int take = mag == null ? 0 : Math.min(cached, count);
+            if (sites != null && take > 0) {
+                verifyCached(h, cached - take, cached);
+            }
             if (take < count) {
                 int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
                 if (rc != 0) {
-                    throw allocationFailure(rc);
+                    throw allocationFailure(h, rc);
                 }
             }
             if (mag != null) {
@@ -364,6 +415,10 @@ public final class SlabAllocator implements AutoCloseable {
                 }
                 for (int i = 0; i < count; i++) {
                     handOut(addresses[offset + i]);
+                }
+            } else if (sites != null) {
+                for (int i = 0; i < count; i++) {
+                    sites.allocated(addresses[offset + i]);
                 }
             }
             return count;
@@ -400,7 +455,13 @@ public final class SlabAllocator implements AutoCloseable {
             long[] mag = magazine;
             if (mag == null) {
                 freeBatch(h, addresses, offset, count);
+                batchFreed(addresses, offset, count);
                 return;
+            }
+            int n = cached;
+            boolean fits = count <= mag.length - n;
+            if (sites != null && !fits) {
+                verifyCached(h, 0, n);
             }
             if (liveSet != null) {
                 for (int i = 0; i < count; i++) {
@@ -413,17 +474,30 @@ public final class SlabAllocator implements AutoCloseable {
                     }
                 }
             }
-            int n = cached;
-            if (count <= mag.length - n) {
+            if (fits) {
                 System.arraycopy(addresses, offset, mag, n, count);
+                if (sites != null) {
+                    poisonCached(h, n, n + count);
+                }
                 cached = n + count;
             } else {
                 cached = flush(h, mag, n, n);
                 freeBatch(h, addresses, offset, count);
             }
             live -= count;
+            batchFreed(addresses, offset, count);
         } finally {
             Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Debug mode: records where the slots of a batch were freed. */
+    private void batchFreed(long[] addresses, int offset, int count) {
+        if (sites != null) {
+            CallSites.Site site = new CallSites.Site("batch of " + count + " slots freed here");
+            for (int i = 0; i < count; i++) {
+                sites.freed(addresses[offset + i], site);
+            }
         }
     }
 
@@ -472,6 +546,9 @@ public final class SlabAllocator implements AutoCloseable {
                 }
             }
             SlabbinNative.reset(h);
+            if (sites != null) {
+                sites.freedAll(new CallSites.Site("every slot freed here by reset()"));
+            }
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -488,9 +565,16 @@ public final class SlabAllocator implements AutoCloseable {
         long h = liveHandle();
         try {
             if (magazine != null) {
+                if (sites != null) {
+                    verifyCached(h, 0, cached);
+                }
                 cached = flush(h, magazine, cached, cached);
             }
-            return SlabbinNative.trim(h);
+            long released = SlabbinNative.trim(h);
+            if (sites != null && released > 0) {
+                sites.forget(a -> SlabbinNative.check(h, a) == SlabbinNative.EFOREIGN);
+            }
+            return released;
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -547,6 +631,37 @@ public final class SlabAllocator implements AutoCloseable {
     public boolean isChecked() {
         liveHandle();
         return checked;
+    }
+
+    /**
+     * Whether the allocator is in debug mode ({@link Builder#debug(boolean)}).
+     *
+     * @return true in debug mode
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public boolean isDebug() {
+        liveHandle();
+        return sites != null;
+    }
+
+    /**
+     * Debug mode: the slots allocated now, oldest allocation first, each with its allocation
+     * number and the stack of its allocation (what the leak report at {@link #close()} prints).
+     * A snapshot: later calls do not change the list. Meant for tools that hunt leaks, e.g. a
+     * test extension that reports the slots a test allocated (a serial above the largest seen
+     * before the test) and did not free.
+     *
+     * @return the live slots, unmodifiable
+     * @throws IllegalStateException if closed, called from a thread other than the owner, or not
+     *     in debug mode
+     */
+    public List<LiveSlot> debugLiveSlots() {
+        liveHandle();
+        if (sites == null) {
+            throw new IllegalStateException(this + " is not in debug mode (Builder.debug(true)"
+                    + " or -D" + Builder.DEBUG_PROPERTY + "=true)");
+        }
+        return Collections.unmodifiableList(sites.liveSlots());
     }
 
     /**
@@ -679,8 +794,9 @@ public final class SlabAllocator implements AutoCloseable {
             throw stateFailure();
         }
         if (handle != 0) {
+            String described = toString();
             handle = 0;
-            state.close();
+            state.close(described);
             cleanable.clean();
         }
     }
@@ -697,6 +813,7 @@ public final class SlabAllocator implements AutoCloseable {
     @Override
     public String toString() {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
+                + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.length)
                 + (handle == 0 ? " (closed)" : "");
     }
@@ -736,13 +853,16 @@ public final class SlabAllocator implements AutoCloseable {
     private int refill(long h, long[] mag) {
         int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
         if (got <= 0) {
-            throw allocationFailure(got);
+            throw allocationFailure(h, got);
         }
         // The first slot the core handed out goes on top, as single allocations would see it.
         for (int i = 0, j = got - 1; i < j; i++, j--) {
             long t = mag[i];
             mag[i] = mag[j];
             mag[j] = t;
+        }
+        if (sites != null) {
+            poisonCached(h, 0, got);
         }
         return got;
     }
@@ -764,6 +884,52 @@ public final class SlabAllocator implements AutoCloseable {
         return n - k;
     }
 
+    /** Debug mode: the free site of one slot. */
+    private static CallSites.Site freeSite(long address) {
+        return new CallSites.Site(address, "freed here");
+    }
+
+    /** Debug mode: poisons {@code magazine[from .. to)}, slots entering the magazine. */
+    private void poisonCached(long h, int from, int to) {
+        for (int i = from; i < to; i++) {
+            SlabbinNative.poison(h, magazine[i]);
+        }
+    }
+
+    /**
+     * Debug mode: verifies that {@code magazine[from .. to)}, about to leave the magazine, are
+     * still all poison, top first. The first damaged slot is poisoned again, stays cached, and is
+     * reported as a use after free; nothing else changes.
+     */
+    private void verifyCached(long h, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            long slot = magazine[i];
+            long offset = SlabbinNative.poisonDamage(h, slot, 0);
+            if (offset >= 0) {
+                SlabbinNative.poison(h, slot);
+                throw useAfterFree(slot, offset);
+            }
+        }
+    }
+
+    /**
+     * Debug mode: a freed slot whose poison was damaged at {@code offset}, found when it was about
+     * to be handed out or returned to the slabs.
+     */
+    private IllegalStateException useAfterFree(long slot, long offset) {
+        IllegalStateException e = new IllegalStateException(String.format(
+                "use after free detected in %s: slot 0x%x was written after it was freed (first"
+                        + " damaged byte at offset %d)%s; nothing was allocated or freed, and the"
+                        + " slot was poisoned again and stays free",
+                this, slot, offset, describeSites(slot)));
+        return sites == null ? e : sites.attach(e, slot);
+    }
+
+    /** Debug mode: where a slot was allocated and freed, for a message; "" otherwise. */
+    private String describeSites(long address) {
+        return sites == null ? "" : sites.describe(address);
+    }
+
     private IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
         long a = addresses[offset + i];
         String why = reason(code);
@@ -775,9 +941,10 @@ public final class SlabAllocator implements AutoCloseable {
                 }
             }
         }
-        return new IllegalArgumentException(String.format(
-                "addresses[%d] = 0x%x is not a live slot of %s: %s; nothing was freed",
-                offset + i, a, this, why));
+        IllegalArgumentException e = new IllegalArgumentException(String.format(
+                "addresses[%d] = 0x%x is not a live slot of %s: %s%s; nothing was freed",
+                offset + i, a, this, why, describeSites(a)));
+        return sites == null ? e : sites.attach(e, a);
     }
 
     /** The address check of every view (checked mode), before any byte is read or written. */
@@ -800,11 +967,19 @@ public final class SlabAllocator implements AutoCloseable {
         return new IllegalStateException(this + " is closed");
     }
 
-    private RuntimeException allocationFailure(long code) {
+    private RuntimeException allocationFailure(long h, long code) {
         if (code == SlabbinNative.ECORRUPT) {
-            return new IllegalStateException("use after free detected in " + this
-                    + ": a freed slot was written after it was freed, damaging the free list;"
-                    + " nothing was allocated and the free list was rebuilt");
+            long[] found = new long[2];
+            long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
+            if (slot != 0 && found[1] >= SlotLayout.LINK_BYTES) {
+                return useAfterFree(slot, found[1]);          // debug mode: the poison
+            }
+            IllegalStateException e = new IllegalStateException("use after free detected in "
+                    + this + ": " + (slot == 0 ? "a freed slot was written after it was freed,"
+                    + " damaging the free list" : String.format("slot 0x%x was written after it"
+                    + " was freed, damaging its free-list link%s", slot, describeSites(slot)))
+                    + "; nothing was allocated and the free list was rebuilt");
+            return sites == null || slot == 0 ? e : sites.attach(e, slot);
         }
         SlabStats s = stats();
         throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
@@ -814,8 +989,10 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private IllegalArgumentException addressFailure(int code, long address) {
-        return new IllegalArgumentException(String.format("0x%x is not a live slot of %s: %s",
-                address, this, reason(code)));
+        IllegalArgumentException e = new IllegalArgumentException(String.format(
+                "0x%x is not a live slot of %s: %s%s", address, this, reason(code),
+                describeSites(address)));
+        return sites == null ? e : sites.attach(e, address);
     }
 
     static String reason(int code) {
@@ -844,6 +1021,8 @@ public final class SlabAllocator implements AutoCloseable {
         private final long handle;
         private final SlotLayout layout;
         private final int capacity;
+        /** Debug mode: the allocator's call sites, for the leak reports; null otherwise. */
+        private final CallSites sites;
         /**
          * Holders of the native memory: the allocator (the initial 1) and every
          * {@link #buffer(long)} view not yet collected, each released by the Cleaner; the
@@ -853,10 +1032,11 @@ public final class SlabAllocator implements AutoCloseable {
         /** Set once, by close() or by the last release: the native allocator goes exactly once. */
         private final AtomicBoolean destroyed = new AtomicBoolean();
 
-        NativeState(long handle, SlotLayout layout, int capacity) {
+        NativeState(long handle, SlotLayout layout, int capacity, CallSites sites) {
             this.handle = handle;
             this.layout = layout;
             this.capacity = capacity;
+            this.sites = sites;
         }
 
         /**
@@ -877,14 +1057,24 @@ public final class SlabAllocator implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
                         + " became unreachable without close(): releasing " + v[7]
                         + " bytes of native memory in " + v[4] + " slabs (" + v[5]
-                        + " slots still allocated). Close allocators, e.g. with try-with-resources.");
+                        + " slots still allocated). Close allocators, e.g. with try-with-resources."
+                        + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
                 SlabbinNative.destroy(handle);
             }
         }
 
-        /** {@link SlabAllocator#close()}: destroys the native allocator now. */
-        void close() {
+        /**
+         * {@link SlabAllocator#close()}: destroys the native allocator now; in debug mode, first
+         * reports the slots still allocated as leaks.
+         *
+         * @param described the allocator's {@code toString()}
+         */
+        void close(String described) {
             if (destroyed.compareAndSet(false, true)) {
+                if (sites != null && sites.liveCount() > 0) {
+                    LOG.log(System.Logger.Level.WARNING, () -> described + " closed with "
+                            + sites.leakReport());
+                }
                 SlabbinNative.destroy(handle);
             }
         }
@@ -895,9 +1085,18 @@ public final class SlabAllocator implements AutoCloseable {
      * the thread that calls {@link #build()}.
      */
     public static final class Builder {
+        /**
+         * The system property that turns debug mode on for every allocator built afterwards
+         * (value {@code true}, any case) that is not built with {@code checked(false)} or
+         * {@code debug(false)}.
+         */
+        public static final String DEBUG_PROPERTY = "slabbin.debug";
+
         private final SlotLayout layout;
         private int slabCapacity;
         private boolean checked = true;
+        /** Debug mode as set by {@link #debug(boolean)}; null: {@link #DEBUG_PROPERTY} decides. */
+        private Boolean debug;
         private long maxReservedBytes;
         private int magazineSlots;
 
@@ -925,7 +1124,8 @@ public final class SlabAllocator implements AutoCloseable {
 
         /**
          * Checked mode (default true): validate every address passed in. False skips validation
-         * for speed; misuse is then undefined behaviour and can crash the JVM.
+         * for speed; misuse is then undefined behaviour and can crash the JVM. False cannot be
+         * combined with {@link #debug(boolean) debug(true)}.
          *
          * @param checked whether to validate
          * @return this builder
@@ -983,15 +1183,54 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
+         * Debug mode, for hunting bugs in the code that uses the allocator (default: off, or on
+         * when the system property {@value #DEBUG_PROPERTY} is {@code true} at {@link #build()}
+         * and {@code checked(false)} was not asked for). Debug mode implies checked mode and adds:
+         * <ul>
+         *   <li>poisoning: every freed slot, also one cached in the magazine, is filled with the
+         *       byte {@code 0xDB} ({@code SLABBIN_POISON_BYTE}), and the poison is verified when
+         *       the slot is handed out again (or leaves the magazine): a write anywhere in a
+         *       freed slot makes that call throw {@link IllegalStateException} naming the slot,
+         *       the first damaged byte offset and the slot's allocation and free sites; the slot
+         *       is poisoned again and stays free, and the allocator stays usable;
+         *   <li>call sites: every allocation records its stack (as LWJGL's debug allocator does)
+         *       and every free its free site; a double free names where the slot was allocated
+         *       and where it was freed first (in the message, and as suppressed exceptions with
+         *       the full stacks);
+         *   <li>leak reports: {@link SlabAllocator#close()}, and the Cleaner for an allocator
+         *       dropped without it, log the slots still allocated (WARNING, logger
+         *       {@code io.github.slabbin}: their count and the first few with their allocation
+         *       stacks); {@link SlabAllocator#debugLiveSlots()} lists them.
+         * </ul>
+         * Its cost: a stack capture per allocation and per free, and every freed slot written
+         * and read in full; see the README for measurements. Slot contents after allocation are
+         * the poison (bytes beyond the free-list link), or, for a slot never handed out before,
+         * whatever the system gave.
+         *
+         * @param on whether to turn debug mode on
+         * @return this builder
+         */
+        public Builder debug(boolean on) {
+            this.debug = on;
+            return this;
+        }
+
+        /**
          * Creates the allocator, confined to the calling thread.
          *
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
-         *     space
+         *     space, or if {@code debug(true)} is combined with {@code checked(false)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
-            return new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes,
+            boolean debugOn = debug != null ? debug
+                    : checked && Boolean.getBoolean(DEBUG_PROPERTY);
+            if (debugOn && !checked) {
+                throw new IllegalArgumentException("debug mode implies checked mode:"
+                        + " debug(true) cannot be combined with checked(false)");
+            }
+            return new SlabAllocator(layout, slabCapacity, checked, debugOn, maxReservedBytes,
                     magazineSlots);
         }
     }

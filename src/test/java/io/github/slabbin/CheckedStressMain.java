@@ -17,12 +17,13 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Run in a child JVM by {@link CheckedStressTest}: random operations on checked allocators, with
- * and without a magazine, mixing valid calls with garbage (random values, 0, -1,
+ * and without a magazine, in debug mode or not, mixing valid calls with garbage (random values, 0, -1,
  * {@code Long.MIN_VALUE}, interior pointers, freed and never-used slots, one past a slab's end,
  * another allocator's slots, a direct ByteBuffer's address), bad batch offsets and counts, and a
  * reserve cap. {@link CoreModel} predicts every address, every statistic and every exception
- * (type and message); after every step the statistics and the pattern of every live slot are
- * checked.
+ * (type and message; in debug mode also whether the message names where the slot was allocated
+ * and freed); after every step the statistics and the pattern of every live slot are checked,
+ * and in debug mode, every {@value #LIVE_SLOTS_EVERY} steps, the live slots it lists.
  *
  * <p>Arguments: seconds, then optionally the seed. Prints the seed first, then one line per
  * configuration and {@code ok}; on a disagreement prints the seed, configuration and step with the
@@ -33,6 +34,11 @@ public final class CheckedStressMain {
     static final int EPOCH = 2_000;
     /** Above this many live slots, frees are preferred. */
     static final int MANY = 200;
+    /** Debug mode: steps between two checks of {@link SlabAllocator#debugLiveSlots()}. */
+    static final int LIVE_SLOTS_EVERY = 100;
+    /** Debug mode: a call site of this class, as messages print it. */
+    static final String FRAME = java.util.regex.Pattern.quote(CheckedStressMain.class.getName())
+            + "\\.\\w+\\(CheckedStressMain\\.java:\\d+\\)";
 
     /** A structure for structureAt: 8 bytes, aligned to 8. */
     @Structure.FieldOrder({"v"})
@@ -42,6 +48,7 @@ public final class CheckedStressMain {
 
     private final Random rnd;
     private final int magazine;
+    private final boolean debug;
     private SlabAllocator a;
     private SlabAllocator other;
     private CoreModel m;
@@ -51,9 +58,10 @@ public final class CheckedStressMain {
     long steps;
     long refusals;
 
-    CheckedStressMain(Random rnd, int magazine) {
+    CheckedStressMain(Random rnd, int magazine, boolean debug) {
         this.rnd = rnd;
         this.magazine = magazine;
+        this.debug = debug;
     }
 
     public static void main(String[] args) {
@@ -61,11 +69,11 @@ public final class CheckedStressMain {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : new Random().nextLong();
         System.out.println("seed " + seed);
         Random rnd = new Random(seed);
-        int[] magazines = {0, 8, 64};
-        long perConfig = seconds * 1_000_000_000L / magazines.length;
-        for (int mag : magazines) {
-            CheckedStressMain s = new CheckedStressMain(rnd, mag);
-            String config = "magazine " + mag;
+        int[][] configs = {{0, 0}, {8, 0}, {64, 0}, {0, 1}, {8, 1}};
+        long perConfig = seconds * 1_000_000_000L / configs.length;
+        for (int[] c : configs) {
+            CheckedStressMain s = new CheckedStressMain(rnd, c[0], c[1] == 1);
+            String config = "magazine " + c[0] + (c[1] == 1 ? ", debug" : "");
             try {
                 s.run(perConfig);
             } catch (Throwable t) {
@@ -102,7 +110,7 @@ public final class CheckedStressMain {
         int capacity = 1 + rnd.nextInt(16);
         long capBytes = rnd.nextBoolean() ? 0 : (2 + rnd.nextInt(6)) * capacity * layout.stride();
         a = SlabAllocator.builder(layout).slabCapacity(capacity).magazine(magazine)
-                .maxReservedBytes(capBytes).build();
+                .maxReservedBytes(capBytes).debug(debug).build();
         m = new CoreModel(layout, capacity, capBytes);
         other = SlabAllocator.create(layout, 4);
         otherSlot = other.allocate();
@@ -144,20 +152,39 @@ public final class CheckedStressMain {
     // ---- expectations ----------------------------------------------------------------------
 
     private void refused(Class<? extends Throwable> type, String message, Executable call) {
+        refused(type, java.util.regex.Pattern.quote(message), message, call);
+    }
+
+    /** The call throws {@code type} with a message matching {@code regex}. */
+    private void refused(Class<? extends Throwable> type, String regex, String described,
+                         Executable call) {
         refusals++;
         try {
             call.execute();
         } catch (Throwable t) {
-            assertSame(type, t.getClass(), "exception of " + message + ": " + t);
-            assertEquals(message, t.getMessage());
+            assertSame(type, t.getClass(), "exception of " + described + ": " + t);
+            assertTrue(t.getMessage().matches(regex), "expected " + described + ", got "
+                    + t.getMessage());
             return;
         }
-        fail("no " + type.getSimpleName() + ": " + message);
+        fail("no " + type.getSimpleName() + ": " + described);
     }
 
+    /** What a refusal of {@code address} says of its call sites, as a regex (debug mode). */
+    private String sites(long address) {
+        Boolean free = debug ? m.handedOut.get(address) : null;
+        return free == null ? "" : "; allocated at " + FRAME + (free ? ", freed at " + FRAME : "");
+    }
+
+    /** A single-address refusal, as a regex. */
     private String notLive(long address, int code) {
-        return String.format("0x%x is not a live slot of %s: %s", address, a,
-                SlabAllocator.reason(code));
+        return java.util.regex.Pattern.quote(String.format("0x%x is not a live slot of %s: %s",
+                address, a, SlabAllocator.reason(code))) + sites(address);
+    }
+
+    private void refusedAddress(long address, int code, Executable call) {
+        refused(IllegalArgumentException.class, notLive(address, code),
+                String.format("0x%x refused: %s", address, SlabAllocator.reason(code)), call);
     }
 
     private String oom(String tail) {
@@ -231,7 +258,7 @@ public final class CheckedStressMain {
             a.deallocate(x);
             m.freed(x);
         } else {
-            refused(IllegalArgumentException.class, notLive(x, code), () -> a.deallocate(x));
+            refusedAddress(x, code, () -> a.deallocate(x));
         }
     }
 
@@ -292,9 +319,11 @@ public final class CheckedStressMain {
         }
         String why = bad[2] >= 0 ? "repeated inside the batch (also at addresses[" + bad[2] + "])"
                 : SlabAllocator.reason(bad[1]);
-        refused(IllegalArgumentException.class, String.format(
-                "addresses[%d] = 0x%x is not a live slot of %s: %s; nothing was freed", bad[0],
-                xs[bad[0]], a, why), () -> a.deallocate(xs, offset, batch));
+        String prefix = String.format("addresses[%d] = 0x%x is not a live slot of %s: %s",
+                bad[0], xs[bad[0]], a, why);
+        refused(IllegalArgumentException.class, java.util.regex.Pattern.quote(prefix)
+                + sites(xs[bad[0]]) + java.util.regex.Pattern.quote("; nothing was freed"),
+                prefix, () -> a.deallocate(xs, offset, batch));
     }
 
     private void badRange() {
@@ -335,7 +364,7 @@ public final class CheckedStressMain {
         if (code != SlabbinNative.OK) {
             Executable call = kind == 0 ? () -> a.buffer(x) : kind == 1 ? () -> a.pointer(x)
                     : () -> a.structureAt(Word.class, x);
-            refused(IllegalArgumentException.class, notLive(x, code), call);
+            refusedAddress(x, code, call);
             return;
         }
         byte[] expected = TestSupport.pattern(m.live.get(x), size());
@@ -376,6 +405,14 @@ public final class CheckedStressMain {
         assertTrue(s.magazineSlots() >= 0 && s.magazineSlots() <= magazine, s.toString());
         for (var e : m.live.entrySet()) {
             TestSupport.assertPattern(e.getKey(), e.getValue(), size());
+        }
+        if (debug && steps % LIVE_SLOTS_EVERY == 0) {
+            List<LiveSlot> listed = a.debugLiveSlots();
+            assertEquals(List.copyOf(m.live.keySet()),
+                    listed.stream().map(LiveSlot::address).toList(), "debugLiveSlots()");
+            for (int i = 1; i < listed.size(); i++) {
+                assertTrue(listed.get(i - 1).serial() < listed.get(i).serial(), "serials grow");
+            }
         }
         assertTrue(other.isAllocated(otherSlot), "the other allocator is untouched");
     }

@@ -29,7 +29,8 @@ class CheckedStressTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("seed "), r.describe());
         assertEquals("ok", lines.get(lines.size() - 1), r.describe());
-        for (String config : List.of("magazine 0: ", "magazine 8: ", "magazine 64: ")) {
+        for (String config : List.of("magazine 0: ", "magazine 8: ", "magazine 64: ",
+                "magazine 0, debug: ", "magazine 8, debug: ")) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(config)), r.describe());
         }
     }

@@ -33,6 +33,11 @@ final class CoreModel {
     /** Live slots and the seed of the pattern each holds, in allocation order. */
     final Map<Long, Long> live = new LinkedHashMap<>();
     long peak;
+    /**
+     * What debug mode's call-site table knows: every slot handed out whose slab was not released
+     * since, and whether it is free now (true) or live (false).
+     */
+    final Map<Long, Boolean> handedOut = new java.util.HashMap<>();
 
     CoreModel(SlotLayout layout, int capacity, long capBytes) {
         this.layout = layout;
@@ -123,6 +128,7 @@ final class CoreModel {
             }
         }
         live.put(actual, seed);
+        handedOut.put(actual, false);
         peak = Math.max(peak, live.size());
         return wrong;
     }
@@ -135,6 +141,7 @@ final class CoreModel {
     void freed(long address) {
         live.remove(address);
         free.push(address);
+        handedOut.put(address, true);
     }
 
     /**
@@ -178,6 +185,7 @@ final class CoreModel {
     void reset() {
         free.clear();
         live.clear();
+        handedOut.replaceAll((a, wasFree) -> true);
         cur = slabs.isEmpty() ? -1 : 0;
         bumpIdx = 0;
     }
@@ -219,6 +227,7 @@ final class CoreModel {
             cur = kept.size() - 1;
             bumpIdx = capacity;
         }
+        handedOut.keySet().removeIf(a -> reason(a) == SlabbinNative.EFOREIGN);
         return released;
     }
 

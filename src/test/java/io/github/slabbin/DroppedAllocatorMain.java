@@ -15,8 +15,9 @@ import java.util.logging.Logger;
  * so that the Cleaner may run in the middle of any call. Slots are 32 MiB, one per slab, so a
  * slab the Cleaner releases is unmapped and any later touch of it faults. Views (buffer, pointer,
  * structure) are used after the allocator that made them is dropped: they must keep its memory.
- * A warm-up on small slots of one allocator per mode first gets every method compiled, since
- * compiled code is where the last use of {@code this} can come before the end of a call.
+ * The magazine scenarios also run in debug mode. A warm-up on small slots of one allocator per
+ * mode first gets every method compiled, since compiled code is where the last use of
+ * {@code this} can come before the end of a call.
  *
  * <p>Arguments: seconds to run after the warm-up, then optionally the scenarios to run (those
  * whose name starts with one of them; default all). Prints one line per scenario with its call
@@ -27,6 +28,19 @@ public final class DroppedAllocatorMain {
     static final SlotLayout BIG = SlotLayout.of(SLOT, 8);
     /** Calls of each method in the warm-up: enough for the optimizing compiler. */
     static final int WARM_UP_CALLS = 20_000;
+    /** Debug mode captures a stack per call: fewer calls, most of the code is shared. */
+    static final int WARM_UP_CALLS_DEBUG = 500;
+    /**
+     * Whether a scenario also runs in debug mode: the magazine ones, where debug mode adds native
+     * calls of its own (poisoning and verifying the cached slots); without a magazine it only
+     * records call sites around the same native calls.
+     */
+    static boolean isDebugScenario(String name) {
+        return name.endsWith(", magazine");
+    }
+
+    /** Rounds of scenarios per debug round (debug mode poisons every 32 MiB slot it frees). */
+    static final int ROUNDS_PER_DEBUG_ROUND = 4;
 
     /** Held strongly: java.util.logging keeps loggers only weakly. */
     static final Logger QUIET = Logger.getLogger("io.github.slabbin");
@@ -36,8 +50,11 @@ public final class DroppedAllocatorMain {
 
     private DroppedAllocatorMain() {}
 
+    /** Debug mode for the allocators {@link #big} builds now. */
+    static boolean debug;
+
     static SlabAllocator big(int magazine) {
-        return SlabAllocator.builder(BIG).slabCapacity(1).magazine(magazine).build();
+        return SlabAllocator.builder(BIG).slabCapacity(1).magazine(magazine).debug(debug).build();
     }
 
     /** Writes and reads one byte per MiB of a view of a slot. */
@@ -139,13 +156,13 @@ public final class DroppedAllocatorMain {
         return m;
     }
 
-    /** Calls every public method {@link #WARM_UP_CALLS} times on small slots. */
+    /** Calls every public method {@link #WARM_UP_CALLS} times on small slots, in every mode. */
     static void warmUp() {
-        for (int mag : new int[] {0, 8}) {
+        for (int mode = 0; mode < 4; mode++) {
             try (SlabAllocator a = SlabAllocator.builder(SlotLayout.of(64, 8)).slabCapacity(4)
-                    .magazine(mag).build()) {
+                    .magazine(mode % 2 * 8).debug(mode >= 2).build()) {
                 long[] xs = new long[3];
-                for (int i = 0; i < WARM_UP_CALLS; i++) {
+                for (int i = 0; i < (mode >= 2 ? WARM_UP_CALLS_DEBUG : WARM_UP_CALLS); i++) {
                     a.deallocate(a.allocateZeroed());
                     long x = a.allocate();
                     sink += a.isAllocated(x) ? 1 : 0;
@@ -190,10 +207,14 @@ public final class DroppedAllocatorMain {
         gc.start();
         Map<String, Long> calls = new LinkedHashMap<>();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        for (long round = 0; System.nanoTime() < deadline || round < ROUNDS_PER_DEBUG_ROUND;
+                round++) {
+            debug = round % ROUNDS_PER_DEBUG_ROUND == ROUNDS_PER_DEBUG_ROUND - 1;
             for (Map.Entry<String, LongSupplier> s : scenarios.entrySet()) {
-                sink += s.getValue().getAsLong();
-                calls.merge(s.getKey(), 1L, Long::sum);
+                if (!debug || isDebugScenario(s.getKey())) {
+                    sink += s.getValue().getAsLong();
+                    calls.merge(s.getKey() + (debug ? ", debug" : ""), 1L, Long::sum);
+                }
             }
         }
         gc.interrupt();

@@ -20,8 +20,11 @@ class DroppedAllocatorTest {
         assertEquals(0, r.exit(), r.describe());
         assertTrue(r.out().endsWith("ok" + System.lineSeparator()), r.describe());
         for (String scenario : DroppedAllocatorMain.scenarios().keySet()) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(scenario + ": ")),
-                    scenario + " never ran: " + r.describe());
+            for (String mode : DroppedAllocatorMain.isDebugScenario(scenario)
+                    ? new String[] {"", ", debug"} : new String[] {""}) {
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(scenario + mode + ": ")),
+                        scenario + mode + " never ran: " + r.describe());
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ class StateChecksFirstTest {
         m.put("slabCapacity()", a::slabCapacity);
         m.put("isChecked()", a::isChecked);
         m.put("nativeHandle()", a::nativeHandle);
+        m.put("isDebug()", a::isDebug);
+        m.put("debugLiveSlots()", a::debugLiveSlots);
         m.put("pointer(long)", () -> a.pointer(0));
         m.put("buffer(long)", () -> a.buffer(Long.MIN_VALUE));
         m.put("structureAt(java.lang.Class,long)",
@@ -101,8 +103,19 @@ class StateChecksFirstTest {
                             + Thread.currentThread().getName() + "\"")
                             && e.getMessage().contains("\"intruder\""), e.getMessage());
                 }
+                Thread intruder = new Thread(() -> {
+                    try {
+                        a.close();
+                    } catch (IllegalStateException e) {
+                        // expected; the assertions below check that nothing happened
+                    }
+                }, "intruder");
+                intruder.start();
+                intruder.join();
+                assertTrue(!a.isClosed(), "close from another thread did nothing");
                 assertEquals(before, a.stats(), "nothing changed");
                 assertTrue(a.isAllocated(x));
+                assertEquals(x + L.stride(), a.allocate(), "the next slot, as before");
             }
         }
     }
@@ -113,10 +126,15 @@ class StateChecksFirstTest {
             SlabAllocator a = SlabAllocator.builder(L).slabCapacity(4).magazine(magazine).build();
             a.allocate();
             a.close();
+            a.close();
+            assertTrue(a.isClosed());
+            assertSame(Thread.currentThread(), a.owner());
+            assertTrue(a.toString().endsWith(" (closed)"), a.toString());
             for (Map.Entry<String, Executable> c : badCalls(a).entrySet()) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, c.getValue(),
                         c.getKey());
-                assertTrue(e.getMessage().endsWith(" is closed"), c.getKey() + ": " + e);
+                assertEquals(a + " is closed", e.getMessage(), c.getKey());
+                assertTrue(a.toString().startsWith("SlabAllocator[size=24 B"), a.toString());
             }
         }
     }

@@ -59,10 +59,16 @@ final class TwinRun {
      */
     static void run(SlotLayout layout, int capacity, boolean checked, int slots, List<Op> ops,
                     String describe) {
+        run(layout, capacity, checked, slots, ops, describe, false);
+    }
+
+    /** As above, both allocators in debug mode if {@code debug}. */
+    static void run(SlotLayout layout, int capacity, boolean checked, int slots, List<Op> ops,
+                    String describe, boolean debug) {
         try (SlabAllocator p = SlabAllocator.builder(layout).slabCapacity(capacity)
-                .checked(checked).build();
+                .checked(checked).debug(debug).build();
              SlabAllocator m = SlabAllocator.builder(layout).slabCapacity(capacity)
-                     .checked(checked).magazine(slots).build()) {
+                     .checked(checked).debug(debug).magazine(slots).build()) {
             TwinRun t = new TwinRun(p, m);
             int i = 0;
             for (Op op : ops) {

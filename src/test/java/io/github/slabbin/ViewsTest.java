@@ -18,10 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,36 +248,20 @@ class ViewsTest {
 
     // ---- views keep the allocator's memory ----------------------------------------------------
 
-    /** Held strongly: java.util.logging keeps loggers only weakly. */
-    private Logger logger;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            warnings.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
 
     @BeforeEach
     void attach() {
-        logger = Logger.getLogger("io.github.slabbin");
-        handler.setLevel(Level.ALL);
-        logger.addHandler(handler);
+        log = LogCapture.start();
     }
 
     @AfterEach
     void detach() {
-        logger.removeHandler(handler);
+        log.close();
     }
 
     private boolean released(String described) {
-        return warnings.stream().anyMatch(w -> w.startsWith(described + " became unreachable"));
+        return log.find(w -> w.startsWith(described + " became unreachable")) != null;
     }
 
     /** Collects until the condition holds (true) or 10 s pass (false). */
@@ -331,11 +311,12 @@ class ViewsTest {
         } else {
             assertTrue(gcUntil(() -> ref.get(0).get() == null), "the allocator object goes");
         }
-        assertFalse(released(described), "released while a view is reachable: " + warnings);
+        assertFalse(released(described), "released while a view is reachable: "
+                + log.records());
         TestSupport.assertPattern(x, 77, (int) layout.size());
         view = null;
         assertTrue(gcUntil(() -> released(described)), "not released once the view went: "
-                + warnings);
+                + log.records());
         assertNull(ref.get(0).get());
     }
 }
