@@ -25,13 +25,15 @@ slabbin_prerequisites() {
   done
 }
 
-# Builds target/slabbin-cli.jar (tests skipped) if it is missing or older than any source.
+# Builds target/slabbin-cli.jar (the library and tools modules, tests skipped) if it is missing or
+# older than any of their sources.
 slabbin_ensure_built() {
-  if [[ -f $SLABBIN_CLI ]] && [[ -z $(find "$SLABBIN_ROOT/pom.xml" "$SLABBIN_ROOT/src/main" \
-        "$SLABBIN_ROOT/native" "$SLABBIN_ROOT/cmake" -newer "$SLABBIN_CLI" -print -quit) ]]; then
+  if [[ -f $SLABBIN_CLI ]] && [[ -z $(find "$SLABBIN_ROOT/pom.xml" "$SLABBIN_ROOT/src/slabbin" \
+        "$SLABBIN_ROOT/src/slabbin-tools" "$SLABBIN_ROOT/native" "$SLABBIN_ROOT/cmake" \
+        -newer "$SLABBIN_CLI" -not -path '*/test/*' -print -quit) ]]; then
     return 0
   fi
   slabbin_prerequisites
   echo "slabbin: building (mvn package, tests skipped) ..." >&2
-  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests package >&2)
+  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true package >&2)
 }
