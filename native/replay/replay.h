@@ -21,7 +21,8 @@
  * Patterns (replay_put_pattern, replay_check_pattern): every block gets a pattern derived from
  * the number of the event that allocated it: its first and last 8 bytes (every byte of blocks
  * under 8 bytes; blocks of 8 to 15 bytes are checked on their last 8 bytes, which overlap the
- * first 8), or every byte when `full` is set, written on allocation and checked before the block is freed or moved.
+ * first 8), or every byte when `full` is set, written on allocation and checked before the block
+ * is freed or moved.
  * The first mismatch stops the replay and is reported by event number. Blocks still live after the
  * last event are checked and freed at the end; before that, every slab allocator is trimmed and
  * the bytes it still reserves are reported.

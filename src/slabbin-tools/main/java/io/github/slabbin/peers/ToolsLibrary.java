@@ -49,7 +49,8 @@ public final class ToolsLibrary {
                 System.load(file.getPath());
                 return file.getPath();
             } catch (UnsatisfiedLinkError e) {
-                throw failure("-D" + LIBRARY_PATH_PROPERTY + "=" + explicit + ": " + e.getMessage());
+                throw failure("-D" + LIBRARY_PATH_PROPERTY + "=" + explicit + ": "
+                        + e.getMessage());
             }
         }
         String resource = Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName(NAME);
@@ -74,6 +75,7 @@ public final class ToolsLibrary {
         return new UnsatisfiedLinkError("slabbin tools: cannot load the native library "
                 + System.mapLibraryName(NAME) + " for platform " + Platform.RESOURCE_PREFIX
                 + ". Tried:\n  - " + String.join("\n  - ", tried) + "\nBuild it (mvn package)"
-                + " or set -D" + LIBRARY_PATH_PROPERTY + "=/path/to/" + System.mapLibraryName(NAME));
+                + " or set -D" + LIBRARY_PATH_PROPERTY + "=/path/to/"
+                + System.mapLibraryName(NAME));
     }
 }

@@ -8,8 +8,8 @@ import io.github.slabbin.peers.SystemAllocator;
 /**
  * The Java-driven replay: a Java loop over a trace's {@link ReplayPlan}, one allocator call per
  * event — slabbin through {@link SlabAllocator} (checked mode, one allocator per size class), the
- * system allocator through {@link SystemAllocator}, each one JNI crossing — plus one call into the
- * replay contract for the block's pattern ({@link NativeReplay#putPattern} on allocation,
+ * system allocator through {@link SystemAllocator}, each one JNI crossing — plus one call into
+ * the replay contract for the block's pattern ({@link NativeReplay#putPattern} on allocation,
  * {@link NativeReplay#checkPattern} before a free or a move), equally for both allocators.
  * Everything it decides comes from the C contract: which allocator serves a block, what a realloc
  * does, the slots per slab, the pattern bytes. Not thread-safe.

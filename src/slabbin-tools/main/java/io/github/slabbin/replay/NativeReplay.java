@@ -59,7 +59,7 @@ final class NativeReplay {
     /** Writes the pattern of {@code event} into the {@code size} bytes at {@code address}. */
     static native void putPattern(long address, long size, long event, boolean full);
 
-    /** Whether the {@code size} bytes at {@code address} still hold the pattern of {@code event}. */
+    /** Whether the {@code size} bytes at {@code address} hold the pattern of {@code event}. */
     static native boolean checkPattern(long address, long size, long event, boolean full);
 
     /** Copies {@code bytes} bytes from {@code from} to {@code to} (blocks that do not overlap). */

@@ -2,8 +2,8 @@ package io.github.slabbin.replay;
 
 /**
  * The plan of one trace under one routing, computed by the C contract
- * ({@code replay_plan}, {@link NativeReplay#plan}): what each event does ({@code NativeReplay.STEP_*})
- * and which allocator serves each block (a size class, or {@link NativeReplay#SYSTEM}). The Java
+ * ({@code replay_plan}, {@link NativeReplay#plan}): what each event does
+ * ({@code NativeReplay.STEP_*}) and which allocator serves each block (a size class, or {@link NativeReplay#SYSTEM}). The Java
  * driver follows it; the C driver computes the same plan itself.
  */
 final class ReplayPlan {

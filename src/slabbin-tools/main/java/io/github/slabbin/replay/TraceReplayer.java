@@ -21,8 +21,8 @@ import java.util.function.IntConsumer;
  * classes it allocates, copies {@code min(old, new)} bytes and frees. In the system run every
  * request goes to {@code malloc}/{@code realloc}/{@code free}.
  *
- * <p>Every block gets a pattern derived from the number of the event that allocated it — its first
- * and last 8 bytes ({@link Verify#ENDS}) or every byte ({@link Verify#FULL}) — written on
+ * <p>Every block gets a pattern derived from the number of the event that allocated it — its
+ * first and last 8 bytes ({@link Verify#ENDS}) or every byte ({@link Verify#FULL}) — written on
  * allocation and checked before the block is freed or moved; a mismatch (overlapping slots, a lost
  * byte) makes the run fail with the event number. Blocks still live after the last event are
  * checked and freed at the end; just before that every slab allocator is trimmed. The Java- and

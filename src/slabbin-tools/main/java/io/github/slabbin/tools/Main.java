@@ -1,5 +1,6 @@
 package io.github.slabbin.tools;
 
+import io.github.slabbin.tools.bench.BenchReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

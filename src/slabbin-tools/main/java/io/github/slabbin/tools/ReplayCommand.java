@@ -189,8 +189,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         out.println();
         out.println("ratio = slabbin / malloc time (below 1: slabbin faster). Times include"
-                + " writing and checking each block's pattern. Java-driven: one JNI call per"
-                + " event for both allocators.");
+                + " writing and checking each block's pattern. Java-driven: per event one JNI"
+                + " call into the allocator and one into the replay contract for the pattern,"
+                + " for both allocators.");
         for (ReplayReport r : reports) {
             out.printf("%s: Java slabbin %s, malloc %s; C slabbin %s, malloc %s (ms, min-max)%n",
                     r.trace(), range(r.javaSlabbin()), range(r.javaSystem()),

@@ -129,7 +129,8 @@ class ReplayContractTest {
                     for (int i = 0; i < size; i++) {
                         byte b = p.getByte(i);
                         p.setByte(i, (byte) ~b);
-                        boolean covered = full || size < 8 || (size >= 16 && i < 8) || i >= size - 8;
+                        boolean covered = full || size < 8 || (size >= 16 && i < 8)
+                                || i >= size - 8;
                         assertEquals(!covered, NativeReplay.checkPattern(block, size, 1234, full),
                                 "size " + size + ", byte " + i + " flipped");
                         p.setByte(i, b);

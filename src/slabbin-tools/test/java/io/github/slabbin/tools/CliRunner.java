@@ -6,11 +6,16 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Runs the command line as {@link Main} does, with standard output and error captured. */
-final class CliRunner {
+public final class CliRunner {
     private CliRunner() {}
 
-    /** Returns {exit code, standard output, standard error}. */
-    static String[] run(String... args) {
+    /**
+     * Runs the command line.
+     *
+     * @param args its arguments
+     * @return {exit code, standard output, standard error}
+     */
+    public static String[] run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,4 +1,4 @@
-package io.github.slabbin.tools;
+package io.github.slabbin.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,11 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import io.github.slabbin.tools.CliRunner;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +29,8 @@ import org.w3c.dom.NodeList;
 
 /** {@code slabbin bench-report} on small handmade C and JMH results. */
 class BenchReportCommandTest {
+    private static final String JFREESVG = "http://www.jfree.org/jfreesvg/svg";
+
     @TempDir
     Path dir;
 
@@ -195,46 +196,54 @@ class BenchReportCommandTest {
     }
 
     @Test
-    void svgIsWellFormedWithABarPerCase() throws Exception {
+    void svgIsDrawnByJFreeChartWithABarAndItsFiguresPerCase() throws Exception {
         Path out = dir.resolve("out");
         assertEquals("0", report(out)[0]);
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
+        // JFreeSVG writes a DOCTYPE naming the SVG 1.0 DTD: parse without fetching it.
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
         DocumentBuilder b = f.newDocumentBuilder();
         Document svg = b.parse(out.resolve("bench.svg").toFile());
         Element root = svg.getDocumentElement();
         assertEquals("svg", root.getLocalName());
         assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI());
-        NodeList rects = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect");
-        Set<String> bars = new HashSet<>();
-        List<Double> widths = new ArrayList<>();
-        for (int i = 0; i < rects.getLength(); i++) {
-            Element e = (Element) rects.item(i);
-            if ("bar".equals(e.getAttribute("class"))) {
-                assertTrue(bars.add(e.getAttribute("data-case")), "one bar per case");
-                widths.add(Double.parseDouble(e.getAttribute("width")));
+        // Drawn by JFreeChart into JFreeSVG: its namespace, and one element group per chart item
+        // (with JFreeChart's element hinting), named by the dataset keys.
+        assertEquals(JFREESVG, root.getAttribute("xmlns:jfreesvg"));
+        NodeList groups = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "g");
+        List<String> bars = new ArrayList<>();
+        for (int i = 0; i < groups.getLength(); i++) {
+            String ref = ((Element) groups.item(i)).getAttributeNS(JFREESVG, "ref");
+            if (ref.startsWith("{")) {
+                JsonObject key = JsonParser.parseString(ref).getAsJsonObject();
+                assertEquals("ns/op", key.get("rowKey").getAsString());
+                bars.add(key.get("columnKey").getAsString());
             }
         }
-        assertEquals(Set.of("java.checkedPair", "java.jniNop", "java.unsafePair",
-                "java.magazineUncheckedPair", "java.magazineCheckedPair", "java.batch64",
-                "ffm.mallocFreeCritical", "c.pair.minimal_freelist", "c.pair.slabbin_checked",
-                "c.pair.slabbin_unchecked", "c.pair.malloc"), bars);
-        widths.forEach(w -> assertTrue(w > 0, "bar width " + w));
-        String text = svg.getDocumentElement().getTextContent();
-        assertTrue(text.contains("Test CPU 3000, 4 cores"), text);
-        assertTrue(text.contains("JDK 17.0.15 and 25.0.1"), text);
-        assertTrue(text.contains("2025-01-02T03:04:05Z"), text);
+        // One bar per case, in the table's order: slabbin from Java first, the C cases last.
+        assertEquals(List.of("slabbin checked, per-call pair", "slabbin checked, magazine 64",
+                "slabbin unchecked, magazine 64", "slabbin batch 64 (per slot)",
+                "empty JNI call (one call)", "Unsafe allocateMemory/freeMemory",
+                "FFM malloc/free, critical(false)", "C minimal free list", "C slabbin checked",
+                "C slabbin unchecked", "C malloc/free"), bars);
         List<String> texts = new ArrayList<>();
         NodeList t = svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
         for (int i = 0; i < t.getLength(); i++) {
             texts.add(t.item(i).getTextContent());
         }
-        // Label, ns/op, ratio to the reference (and to the free list): consecutive texts.
-        int checked = texts.indexOf("slabbin checked, per-call pair");
-        assertEquals(List.of("20.0", "1.00x"), texts.subList(checked + 1, checked + 3));
-        int cChecked = texts.indexOf("C slabbin checked");
-        assertEquals(List.of("2.50", "0.13x", "1.25x"), texts.subList(cChecked + 1,
-                cChecked + 4));
+        // Each case's label on the axis and its figures beside its bar.
+        assertTrue(texts.containsAll(bars), texts.toString());
+        assertTrue(texts.contains("20.0 ns, 1.00x"), texts.toString());
+        assertTrue(texts.contains("10.0 ns, 0.50x"), texts.toString());
+        assertTrue(texts.contains("2.50 ns, 0.13x, 1.25x vs C free list"), texts.toString());
+        assertTrue(texts.contains("reference: slabbin checked, per-call pair"), texts.toString());
+        String all = String.join("\n", texts);
+        assertTrue(all.contains("Test CPU 3000, 4 cores"), all);
+        assertTrue(all.contains("JDK 17.0.15 and 25.0.1"), all);
+        assertTrue(all.contains("2025-01-02T03:04:05Z"), all);
+        assertTrue(all.contains("JMH 1.37 on JDK 25.0.1: 2 forks x 2 x 1 s (warm-up 5 x 1 s)"),
+                all);
     }
 
     @Test
