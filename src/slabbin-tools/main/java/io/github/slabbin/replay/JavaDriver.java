@@ -45,21 +45,13 @@ final class JavaDriver {
         this.slab = new SlabAllocator[slabs ? classes.classCount() : 0];
     }
 
-    /** One run's figures. */
-    static final class Run {
-        long nanos;
-        long reservedPeak;
-        long reservedAfterTrim;
-        int[] slabsPerClass;
-    }
-
     /**
      * Replays the trace once and releases everything it allocated.
      *
      * @return the figures
      * @throws ReplayException on a pattern mismatch or when an allocator refused memory
      */
-    Run run() {
+    TraceReplayer.Run run() {
         try {
             for (int c = 0; c < slab.length; c++) {
                 int size = classes.classSize(c);
@@ -69,7 +61,7 @@ final class JavaDriver {
             long t0 = System.nanoTime();
             replayEvents();
             long loop = System.nanoTime() - t0;
-            Run run = new Run();
+            TraceReplayer.Run run = new TraceReplayer.Run();
             run.slabsPerClass = new int[classes.classCount()];
             for (int c = 0; c < slab.length; c++) {
                 SlabStats s = slab[c].stats();

@@ -40,6 +40,15 @@ public final class TraceReplayer {
         FULL
     }
 
+    /** One run's figures, from either driver. */
+    static final class Run {
+        long nanos;
+        long reservedPeak;
+        long reservedAfterTrim;
+        /** Slabs per class (Java driver only). */
+        int[] slabsPerClass;
+    }
+
     private final SizeClasses classes;
     private final ReplayPlan.ClassTables tables;
     private final Verify verify;
@@ -102,8 +111,8 @@ public final class TraceReplayer {
         boolean full = verify == Verify.FULL;
         int done = 0;
         long[][] nanos = new long[4][repeats];
-        JavaDriver.Run slabRun = null;
-        JavaDriver.Run cSlabRun = null;
+        Run slabRun = null;
+        Run cSlabRun = null;
         Routing routing;
         long handle = prepare(trace);
         try {
@@ -114,7 +123,7 @@ public final class TraceReplayer {
                 boolean javaDriver = combo < 2;
                 boolean slabs = combo % 2 == 0;
                 for (int i = 0; i < warmups + repeats; i++) {
-                    JavaDriver.Run run = javaDriver
+                    Run run = javaDriver
                             ? new JavaDriver(trace, slabs ? slabPlan : systemPlan, classes, slabs,
                                     full).run()
                             : runC(trace, handle, slabs);
@@ -163,7 +172,7 @@ public final class TraceReplayer {
     }
 
     /** The C driver: one run of {@code replay_run}. */
-    private JavaDriver.Run runC(Trace t, long handle, boolean slabs) {
+    private Run runC(Trace t, long handle, boolean slabs) {
         long[] r = new long[5];
         int rc = NativeReplay.run(handle, tables.sizes, tables.classOf, tables.limit, slabs,
                 verify == Verify.FULL, r);
@@ -175,7 +184,7 @@ public final class TraceReplayer {
         if (r[1] >= 0) {
             throw mismatch(t, (int) r[1], what);
         }
-        JavaDriver.Run run = new JavaDriver.Run();
+        Run run = new Run();
         run.nanos = r[0];
         run.reservedPeak = r[2];
         run.reservedAfterTrim = r[3];

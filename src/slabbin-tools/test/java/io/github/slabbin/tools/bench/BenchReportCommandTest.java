@@ -76,7 +76,7 @@ class BenchReportCommandTest {
                 + cResult("pair", "slabbin_checked", 1000, 2.5, 2.4, 2.9) + ", "
                 + cResult("pair", "slabbin_unchecked", 1000, 2.4, 2.3, 2.6) + ", "
                 + cResult("pair", "malloc", 1000, 10.0, 9.5, 12.0) + "]}");
-        String p = "io.github.slabbin.SlabbinBenchmarks.";
+        String p = "io.github.slabbin.bench.SlabbinBenchmarks.";
         jmh17 = dir.resolve("jmh17.json");
         Files.writeString(jmh17, "[" + String.join(", ",
                 jmhResult(p + "checkedPair", "17.0.15", 20.0, 19.0, 22.0),
@@ -86,7 +86,7 @@ class BenchReportCommandTest {
                 jmhResult(p + "magazineCheckedPair", "17.0.15", 3.0, 2.9, 3.3),
                 jmhResult(p + "batch64", "17.0.15", 2.0, 1.8, 2.2)) + "]");
         jmh25 = dir.resolve("jmh25.json");
-        Files.writeString(jmh25, "[" + jmhResult("io.github.slabbin.bench25.FfmBenchmarks"
+        Files.writeString(jmh25, "[" + jmhResult("io.github.slabbin.bench.ffm.FfmBenchmarks"
                 + ".mallocFreeCritical", "25.0.1", 15.0, 14.0, 17.0) + "]");
     }
 
