@@ -8,7 +8,6 @@
  * user-space addresses on the supported 64-bit platforms are positive, so the two never collide.
  */
 #include <jni.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "io_github_slabbin_SlabbinNative.h"
