@@ -8,7 +8,6 @@
  * user-space addresses on the supported 64-bit platforms are positive, so the two never collide.
  */
 #include <jni.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "io_github_slabbin_SlabbinNative.h"
@@ -196,39 +195,9 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_lastCorruption(JNIEn
     return rc;
 }
 
-/* The system allocator behind the same kind of call, for comparisons (replay, benchmarks). */
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_malloc(JNIEnv *env, jclass cls,
-                                                                    jlong size) {
-    (void)env;
-    (void)cls;
-    return J(malloc((size_t)size));
-}
-
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_realloc(JNIEnv *env, jclass cls,
-                                                                     jlong address, jlong size) {
-    (void)env;
-    (void)cls;
-    return J(realloc(P(address), (size_t)size));
-}
-
-JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_free(JNIEnv *env, jclass cls,
-                                                                 jlong address) {
-    (void)env;
-    (void)cls;
-    free(P(address));
-}
-
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_zero(JNIEnv *env, jclass cls,
                                                                  jlong address, jlong bytes) {
     (void)env;
     (void)cls;
     memset(P(address), 0, (size_t)bytes);
-}
-
-/* The cheapest possible crossing: the floor every JNI call pays. */
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_nop(JNIEnv *env, jclass cls,
-                                                                 jlong x) {
-    (void)env;
-    (void)cls;
-    return x;
 }
