@@ -46,6 +46,10 @@ public final class CheckedStressMain {
         public long v;
     }
 
+    /** Held strongly: java.util.logging keeps loggers only weakly. */
+    static final java.util.logging.Logger QUIET =
+            java.util.logging.Logger.getLogger("io.github.slabbin");
+
     private final Random rnd;
     private final int magazine;
     private final boolean debug;
@@ -65,6 +69,8 @@ public final class CheckedStressMain {
     }
 
     public static void main(String[] args) {
+        // Allocators are closed with live slots on purpose: no leak report per debug allocator.
+        QUIET.setLevel(java.util.logging.Level.OFF);
         long seconds = Long.parseLong(args[0]);
         long seed = args.length > 1 ? Long.parseLong(args[1]) : new Random().nextLong();
         System.out.println("seed " + seed);

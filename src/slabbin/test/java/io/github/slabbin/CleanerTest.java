@@ -6,23 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An allocator dropped without close() is released by the Cleaner, with a warning. */
 class CleanerTest {
-    private LogCapture log;
-
-    @BeforeEach
-    void attach() {
-        log = LogCapture.start();
-    }
-
-    @AfterEach
-    void detach() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     /** Builds an allocator with live slots and lets go of it; returns its description. */
     private static String dropOne(SlotLayout layout, int capacity, int slots) {

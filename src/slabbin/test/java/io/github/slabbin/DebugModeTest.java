@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,17 +30,8 @@ class DebugModeTest {
     private static final byte POISON = (byte) 0xDB;
     private static final String TEST = DebugModeTest.class.getName();
 
-    private LogCapture log;
-
-    @BeforeEach
-    void attach() {
-        log = LogCapture.start();
-    }
-
-    @AfterEach
-    void detach() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     static SlabAllocator debug(int capacity, int magazine) {
         return SlabAllocator.builder(L).slabCapacity(capacity).magazine(magazine).debug(true)

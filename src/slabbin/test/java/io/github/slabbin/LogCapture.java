@@ -7,15 +7,19 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Collects what slabbin logs (logger {@code io.github.slabbin}, through System.Logger's default
- * java.util.logging backend) from {@link #start()} to {@link #close()}, without printing it.
+ * java.util.logging backend) during each test, without printing it: a JUnit extension, registered
+ * with {@code @RegisterExtension final LogCapture log = new LogCapture();}.
  */
-final class LogCapture implements AutoCloseable {
+final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     /** Held strongly: java.util.logging keeps loggers only weakly. */
     private final Logger logger = Logger.getLogger("io.github.slabbin");
-    private final boolean useParents = logger.getUseParentHandlers();
+    private boolean useParents;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
@@ -30,14 +34,13 @@ final class LogCapture implements AutoCloseable {
         public void close() {}
     };
 
-    private LogCapture() {}
-
-    static LogCapture start() {
-        LogCapture c = new LogCapture();
-        c.logger.setUseParentHandlers(false);
-        c.handler.setLevel(Level.ALL);
-        c.logger.addHandler(c.handler);
-        return c;
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        records.clear();
+        useParents = logger.getUseParentHandlers();
+        logger.setUseParentHandlers(false);
+        handler.setLevel(Level.ALL);
+        logger.addHandler(handler);
     }
 
     /** Every record so far. */
@@ -69,7 +72,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext context) {
         logger.removeHandler(handler);
         logger.setUseParentHandlers(useParents);
     }

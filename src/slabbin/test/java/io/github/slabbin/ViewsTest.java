@@ -18,9 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -248,17 +247,8 @@ class ViewsTest {
 
     // ---- views keep the allocator's memory ----------------------------------------------------
 
-    private LogCapture log;
-
-    @BeforeEach
-    void attach() {
-        log = LogCapture.start();
-    }
-
-    @AfterEach
-    void detach() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     private boolean released(String described) {
         return log.find(w -> w.startsWith(described + " became unreachable")) != null;
