@@ -197,7 +197,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     /**
      * Allocates a slot. Its contents are unspecified (a reused slot keeps old bytes, its first 8
-     * bytes overwritten by the free-list link).
+     * bytes overwritten by the free-list link; in debug mode, the poison byte {@code 0xDB}).
      *
      * @return the slot's address, never 0, a multiple of the layout's alignment
      * @throws OutOfMemoryError if a new slab was needed and the system (or the reserve cap)
