@@ -161,6 +161,41 @@ JNIEXPORT jstring JNICALL Java_io_github_slabbin_SlabbinNative_strerror(JNIEnv *
     return (*env)->NewStringUTF(env, slabbin_strerror(status));
 }
 
+/* Debug mode (SLABBIN_DEBUG): poisons a slot the caller keeps free itself (a magazine). */
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_poison(JNIEnv *env, jclass cls,
+                                                                   jlong h, jlong address) {
+    (void)env;
+    (void)cls;
+    slabbin_poison(A(h), P(address));
+}
+
+/* The first damaged offset in [from, stride) of a poisoned slot, or -1 if intact. */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_poisonDamage(JNIEnv *env,
+                                                                          jclass cls, jlong h,
+                                                                          jlong address,
+                                                                          jlong from) {
+    (void)env;
+    (void)cls;
+    if (from < 0) return -1;
+    return (jlong)slabbin_poison_damage(A(h), P(address), (size_t)from);
+}
+
+/* After SLABBIN_ECORRUPT: out[0] = the damaged slot, out[1] = its first damaged offset. Returns
+ * SLABBIN_OK, or SLABBIN_EINVAL when no corruption was reported (out untouched). */
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_lastCorruption(JNIEnv *env,
+                                                                           jclass cls, jlong h,
+                                                                           jlongArray out) {
+    (void)cls;
+    void *slot = NULL;
+    size_t offset = 0;
+    int rc = slabbin_last_corruption(A(h), &slot, &offset);
+    if (rc == SLABBIN_OK) {
+        jlong v[2] = {J(slot), (jlong)offset};
+        (*env)->SetLongArrayRegion(env, out, 0, 2, v);
+    }
+    return rc;
+}
+
 /* The system allocator behind the same kind of call, for comparisons (replay, benchmarks). */
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_malloc(JNIEnv *env, jclass cls,
                                                                     jlong size) {

@@ -57,8 +57,11 @@
 #  define _POSIX_C_SOURCE 200112L   /* posix_memalign */
 #endif
 #include "slabbin.h"
+#include "slabbin_validate.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +110,10 @@ struct slabbin {
                                       NULL (&no_slab when there is none) */
     uint64_t *head_word;           /* checked mode: bitmap word holding head's bit */
     uint64_t div_magic;            /* Lemire: UINT64_MAX / stride + 1, 0 if slabs exceed 4 GiB */
+    void *fast_end;                /* a top whose link is this is popped as the last free slot
+                                      by the fast path: list_end (NULL), or in debug mode
+                                      &fast_end, which no link holds, so that every pop leaves
+                                      the fast path and is verified */
     uint32_t last_span;            /* bytes of `last` handed out since the last reset (0 for
                                       &no_slab, so no address matches it); fast paths only serve
                                       slabs of at most 4 GiB */
@@ -139,6 +146,14 @@ struct slabbin {
     size_t table_used;
 
     uint64_t reserve_limit;        /* 0 = none */
+
+    void *list_end;                /* the link of the bottom free slot: NULL, or in debug mode
+                                      &list_end (so a link overwritten with NULL is found) */
+    bool debug;                    /* SLABBIN_DEBUG: poisoning (implies checked); last stays
+                                      &no_slab, last_out NULL, list_end != NULL */
+    bool corrupt_seen;             /* an ECORRUPT was returned; corrupt_slot/off describe it */
+    void *corrupt_slot;            /* the damaged free slot (NULL: the list was cut short) */
+    size_t corrupt_off;            /* its first damaged byte (< sizeof(void *): the link) */
 };
 
 _Static_assert(offsetof(struct slabbin, checked) < HOT_LINE, "fast-path fields fit one line");
@@ -232,6 +247,95 @@ static inline void last_out_drop(slabbin_t *a) {
     a->last_out = NULL;
 }
 
+/* The free-list node after p, or NULL at the bottom (whose link is list_end). */
+static inline void *link_next(const slabbin_t *a, const void *p) {
+    void *next = link_load(p);
+    return next == a->list_end ? NULL : next;
+}
+
+/* The link a slot pushed on top of the list gets: the old top, or list_end. */
+static inline void *link_below_head(const slabbin_t *a) {
+    return a->head != NULL ? a->head : a->list_end;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Debug mode: poisoning
+ * ------------------------------------------------------------------------------------------- */
+
+static void poison_fill(const slabbin_t *a, void *slot) {
+    memset(slot, SLABBIN_POISON_BYTE, a->stride);
+}
+
+/* First offset in [from, stride) of slot whose byte is not the poison byte, or -1. */
+static ptrdiff_t poison_scan(const slabbin_t *a, const void *slot, size_t from) {
+    const unsigned char *b = slot;
+    for (size_t i = from; i < a->stride; i++) {
+        if (b[i] != SLABBIN_POISON_BYTE) return (ptrdiff_t)i;
+    }
+    return -1;
+}
+
+/* Records what slabbin_last_corruption() reports. */
+static void corruption_note(slabbin_t *a, void *slot, size_t off) {
+    a->corrupt_seen = true;
+    a->corrupt_slot = slot;
+    a->corrupt_off = off;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * System memory
+ * ------------------------------------------------------------------------------------------- */
+
+#if defined(SLABBIN_FAULT_INJECTION)
+#include "slabbin_faults.h"
+
+static uint64_t fault_countdown;   /* the allocation that fails when this reaches 0; 0 = off */
+static uint64_t fault_attempts;
+
+void slabbin_fault_arm(uint64_t n) {
+    fault_countdown = n;
+    fault_attempts = 0;
+}
+
+uint64_t slabbin_fault_count(void) { return fault_attempts; }
+
+static bool fault_now(void) {
+    fault_attempts++;
+    return fault_countdown != 0 && --fault_countdown == 0;
+}
+#else
+static inline bool fault_now(void) { return false; }
+#endif
+
+/* Every system allocation of the core (allocator, slab memory and headers, owner table, slabs[],
+ * temporary arrays) goes through here; system_free() releases it. The fault-injection build fails
+ * the n-th call on request (slabbin_faults.h). */
+static void *system_alloc(size_t align, size_t bytes) {
+    if (fault_now()) return NULL;
+    if (align < sizeof(void *) * 2) align = sizeof(void *) * 2;
+#if defined(_WIN32)
+    return _aligned_malloc(bytes, align);
+#else
+    void *p = NULL;
+    return posix_memalign(&p, align, bytes) == 0 ? p : NULL;
+#endif
+}
+
+static void system_free(void *p) {
+#if defined(_WIN32)
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
+
+/* system_alloc() of `bytes` zeroed bytes, pointer-aligned. */
+static void *system_zalloc(size_t bytes) {
+    void *p = system_alloc(0, bytes);
+    if (p != NULL) memset(p, 0, bytes);
+    return p;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Owner lookup (checked mode)
  * ------------------------------------------------------------------------------------------- */
@@ -255,6 +359,19 @@ static void table_put_slab(slabbin_t *a, owner_entry_t *t, size_t mask, slab_t *
 }
 
 /* Rebuilds the owner table for slabs[0..nslabs) with room for `extra` more slabs. */
+/* Empties the table and inserts slabs[0..nslabs) again. Cannot fail: the caller makes sure the
+ * table has room (after slabs were released it holds fewer entries than before, so the load stays
+ * at most 1/2). */
+static void table_refill(slabbin_t *a) {
+    memset(a->table, 0, (a->table_mask + 1) * sizeof(owner_entry_t));
+    a->table_used = 0;
+    for (size_t i = 0; i < a->nslabs; i++) {
+        table_put_slab(a, a->table, a->table_mask, a->slabs[i], &a->table_used);
+    }
+}
+
+/* Rebuilds the owner table for slabs[0..nslabs) with room for `extra` more slabs; all or nothing
+ * (on SLABBIN_ENOMEM the table is as it was). */
 static int table_rebuild(slabbin_t *a, size_t extra) {
     size_t need = 2 * (a->nslabs + extra);          /* entries, at most 2 per slab */
     size_t cap = 16;
@@ -262,19 +379,14 @@ static int table_rebuild(slabbin_t *a, size_t extra) {
         if (cap > SIZE_MAX / 4 / sizeof(owner_entry_t)) return SLABBIN_ENOMEM;
         cap *= 2;
     }
-    if (a->table != NULL && cap <= a->table_mask + 1) {  /* big enough: reuse, cannot fail */
-        memset(a->table, 0, (a->table_mask + 1) * sizeof(owner_entry_t));
-    } else {
-        owner_entry_t *t = calloc(cap, sizeof(owner_entry_t));
+    if (a->table == NULL || cap > a->table_mask + 1) {
+        owner_entry_t *t = system_zalloc(cap * sizeof(owner_entry_t));
         if (t == NULL) return SLABBIN_ENOMEM;
-        free(a->table);
+        system_free(a->table);
         a->table = t;
         a->table_mask = cap - 1;
     }
-    a->table_used = 0;
-    for (size_t i = 0; i < a->nslabs; i++) {
-        table_put_slab(a, a->table, a->table_mask, a->slabs[i], &a->table_used);
-    }
+    table_refill(a);
     return SLABBIN_OK;
 }
 
@@ -317,7 +429,7 @@ static slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
 
 /* Makes s the slab the fast paths try first, unless its slabs are too large for them. */
 static void set_last(slabbin_t *a, slab_t *s) {
-    if (a->div_magic == 0) return;
+    if (a->div_magic == 0 || a->debug) return;      /* debug mode: every call takes the lookup */
     a->last = s;
     if (a->bump == NULL || s->index > a->cur) {
         a->last_span = 0;
@@ -376,27 +488,9 @@ int slabbin_is_allocated(const slabbin_t *a, const void *p) {
  * Slabs
  * ------------------------------------------------------------------------------------------- */
 
-static void *system_alloc(size_t align, size_t bytes) {
-    if (align < sizeof(void *) * 2) align = sizeof(void *) * 2;
-#if defined(_WIN32)
-    return _aligned_malloc(bytes, align);
-#else
-    void *p = NULL;
-    return posix_memalign(&p, align, bytes) == 0 ? p : NULL;
-#endif
-}
-
-static void system_free(void *p) {
-#if defined(_WIN32)
-    _aligned_free(p);
-#else
-    free(p);
-#endif
-}
-
 static void slab_release(slab_t *s) {
     system_free(s->base);
-    free(s);
+    system_free(s);
 }
 
 /* Reserves one slab (memory and header) without linking it anywhere. */
@@ -406,11 +500,11 @@ static slab_t *slab_reserve(slabbin_t *a, uint64_t extra_reserved) {
         (reserved > a->reserve_limit || a->reserve_limit - reserved < a->slab_bytes)) {
         return NULL;
     }
-    slab_t *s = calloc(1, sizeof(slab_t) + a->bitmap_words * sizeof(uint64_t));
+    slab_t *s = system_zalloc(sizeof(slab_t) + a->bitmap_words * sizeof(uint64_t));
     if (s == NULL) return NULL;
     s->base = system_alloc(a->align, a->slab_bytes);
     if (s->base == NULL) {
-        free(s);
+        system_free(s);
         return NULL;
     }
     return s;
@@ -424,8 +518,10 @@ static int slabs_append(slabbin_t *a, slab_t **news, size_t n) {
             if (cap > SIZE_MAX / 2 / sizeof(slab_t *)) return SLABBIN_ENOMEM;
             cap *= 2;
         }
-        slab_t **arr = realloc(a->slabs, cap * sizeof(slab_t *));
+        slab_t **arr = system_alloc(0, cap * sizeof(slab_t *));
         if (arr == NULL) return SLABBIN_ENOMEM;
+        if (a->nslabs > 0) memcpy(arr, a->slabs, a->nslabs * sizeof(slab_t *));
+        system_free(a->slabs);
         a->slabs = arr;
         a->slabs_cap = cap;
     }
@@ -492,10 +588,10 @@ static void set_head(slabbin_t *a, void *p, slab_t *s, size_t off) {
 
 /* Rebuilds the free list from the bitmaps (checked mode): every handed-out slot that is not
  * allocated, pushed from the first slab's first slot on, so the last slab's last free slot is on
- * top. */
+ * top. Debug mode poisons every free slot again, so whatever damage was found is gone. */
 static void rebuild_free_list_checked(slabbin_t *a) {
     head_bit_release(a);
-    void *head = NULL;
+    void *head = a->list_end;
     slab_t *head_slab = NULL;
     size_t head_off = 0;
     for (size_t si = 0; si < a->nslabs; si++) {
@@ -504,6 +600,7 @@ static void rebuild_free_list_checked(slabbin_t *a) {
         for (size_t i = 0; i < n; i++) {
             if (!bit_get(s, i)) {
                 void *p = s->base + i * a->stride;
+                if (a->debug) poison_fill(a, p);
                 link_store(p, head);
                 head = p;
                 head_slab = s;
@@ -511,7 +608,7 @@ static void rebuild_free_list_checked(slabbin_t *a) {
             }
         }
     }
-    set_head(a, head, head_slab, head_off);
+    set_head(a, head == a->list_end ? NULL : head, head_slab, head_off);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -526,7 +623,10 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
     if (slabbin_layout_stride(slot_size, slot_alignment, &stride) != SLABBIN_OK) {
         return SLABBIN_EINVAL;
     }
-    if (slab_capacity == 0 || (flags & ~SLABBIN_UNCHECKED) != 0) return SLABBIN_EINVAL;
+    if (slab_capacity == 0 || (flags & ~(SLABBIN_UNCHECKED | SLABBIN_DEBUG)) != 0 ||
+        flags == (SLABBIN_UNCHECKED | SLABBIN_DEBUG)) {
+        return SLABBIN_EINVAL;
+    }
     if (slab_capacity > (size_t)PTRDIFF_MAX / stride) return SLABBIN_EINVAL;
     size_t slab_bytes = slab_capacity * stride;
     size_t words = (slab_capacity + 63) / 64;
@@ -542,6 +642,11 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
     a->capacity = slab_capacity;
     a->slab_bytes = slab_bytes;
     a->checked = (flags & SLABBIN_UNCHECKED) == 0;
+    a->debug = (flags & SLABBIN_DEBUG) != 0;
+    if (a->debug) {                                 /* non-NULL addresses that are no slot */
+        a->list_end = &a->list_end;
+        a->fast_end = &a->fast_end;
+    }
     a->bitmap_words = a->checked ? words : 0;
     unsigned shift = 0;
     while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < slab_bytes) shift++;
@@ -555,13 +660,15 @@ int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
 void slabbin_destroy(slabbin_t *a) {
     if (a == NULL) return;
     for (size_t i = 0; i < a->nslabs; i++) slab_release(a->slabs[i]);
-    free(a->slabs);
-    free(a->table);
+    system_free(a->slabs);
+    system_free(a->table);
     system_free(a);
 }
 
-/* Checked mode, a corrupted list: repair it from the bitmaps. */
-static COLD int pop_corrupt(slabbin_t *a) {
+/* Checked mode, a corrupted list (the link of slot p found bad, or with p NULL the list cut short):
+ * record it, repair the list from the bitmaps. */
+static COLD int pop_corrupt(slabbin_t *a, void *p) {
+    corruption_note(a, p, 0);
     rebuild_free_list_checked(a);
     return SLABBIN_ECORRUPT;
 }
@@ -580,14 +687,44 @@ static inline int pop_commit(slabbin_t *a, void **slot, void *p, void *next, sla
     return SLABBIN_OK;
 }
 
+/* Debug mode, every pop (the fast window is empty, and the bottom link is list_end, not NULL):
+ * validates the link as pop_checked_lookup() does, then the poison of bytes [sizeof(void *),
+ * stride) of p. Damage there leaves p on top, poisoned again (its link kept): nothing changes but
+ * the bytes, so the next call succeeds. */
+static COLD int pop_debug(slabbin_t *a, void **slot, void *p, void *next) {
+    size_t off = 0, idx = 0;
+    slab_t *s = NULL;
+    if (next != a->list_end) {
+        s = owner_in_table(a, (uintptr_t)next, &off);
+        if (s == NULL || !slot_at(a, off, &idx) || bit_get(s, idx) || !handed_out(a, s, next)) {
+            return pop_corrupt(a, p);
+        }
+    }
+    ptrdiff_t bad = poison_scan(a, p, sizeof(void *));
+    if (bad >= 0) {
+        memset((unsigned char *)p + sizeof(void *), SLABBIN_POISON_BYTE,
+               a->stride - sizeof(void *));
+        corruption_note(a, p, (size_t)bad);
+        return SLABBIN_ECORRUPT;
+    }
+    if (next == a->list_end) {                      /* the last free slot: keeps its bit (1) */
+        a->head = NULL;
+        a->live++;
+        *slot = p;
+        return SLABBIN_OK;
+    }
+    return pop_commit(a, slot, p, next, s, idx);
+}
+
 /* Checked-mode pop whose link is not in the slab used last: the hash lookup (and the general slot
  * arithmetic, for slabs over 4 GiB). */
 static NOINLINE int pop_checked_lookup(slabbin_t *a, void **slot, void *p, void *next) {
+    if (UNLIKELY(a->debug)) return pop_debug(a, slot, p, next);
     size_t off = 0, idx;
     slab_t *s = owner_in_table(a, (uintptr_t)next, &off);
     if (UNLIKELY(s == NULL || !slot_at(a, off, &idx) || bit_get(s, idx) ||
                  !handed_out(a, s, next))) {
-        return pop_corrupt(a);
+        return pop_corrupt(a, p);
     }
     set_last(a, s);
     return pop_commit(a, slot, p, next, s, idx);
@@ -598,7 +735,7 @@ static int alloc_bump(slabbin_t *a, void **slot);
 /* The bump range is used up: the next slab, then the allocation. */
 static COLD int alloc_refill(slabbin_t *a, void **slot) {
     if (a->checked && live_now(a) != handed_total(a)) {
-        return pop_corrupt(a);                      /* the list was cut short: bump_checked() */
+        return pop_corrupt(a, NULL);                /* the list was cut short: bump_checked() */
     }
     int rc = refill_bump(a);
     if (rc != SLABBIN_OK) return rc;
@@ -620,7 +757,7 @@ static NOINLINE HOT_ENTRY int alloc_bump(slabbin_t *a, void **slot) {
     unsigned char *b = a->bump;
     if (UNLIKELY(b == a->bump_end)) return alloc_refill(a, slot);
     size_t idx = a->bump_idx;
-    if (UNLIKELY(a->checked) && UNLIKELY(!bump_checked(a, idx))) return pop_corrupt(a);
+    if (UNLIKELY(a->checked) && UNLIKELY(!bump_checked(a, idx))) return pop_corrupt(a, NULL);
     a->bump = b + a->stride;
     a->bump_idx = idx + 1;
     a->live++;
@@ -640,7 +777,9 @@ static NOINLINE HOT_ENTRY int alloc_pop_linked(slabbin_t *a, void **slot, void *
     if (UNLIKELY(off >= a->last_span)) return pop_checked_lookup(a, slot, p, next);
     size_t idx;
     bool start = slot_at_fast(a, (size_t)off, &idx);
-    if (UNLIKELY(!start || ((*bit_word(s, idx) >> (idx & 63)) & 1u) != 0)) return pop_corrupt(a);
+    if (UNLIKELY(!start || ((*bit_word(s, idx) >> (idx & 63)) & 1u) != 0)) {
+        return pop_corrupt(a, p);
+    }
     return pop_commit(a, slot, p, next, s, idx);
 }
 
@@ -648,7 +787,7 @@ static inline int alloc_one(slabbin_t *a, void **slot) {
     void *p = a->head;
     if (UNLIKELY(p == NULL)) return alloc_bump(a, slot);
     void *next = link_load(p);
-    if (LIKELY(next == NULL)) {
+    if (LIKELY(next == a->fast_end)) {
         /* The list becomes empty: nothing to validate; p becomes last_out (see the top; in
          * checked mode p keeps its bit, and head_word/head_bit stay p's). */
         a->head = NULL;
@@ -691,6 +830,16 @@ static inline int push_checked(slabbin_t *a, void *slot, uint64_t *w, size_t i) 
     return SLABBIN_OK;
 }
 
+/* Debug mode, every free of a validated slot: poisons it, then pushes it (link list_end when the
+ * list was empty). */
+static COLD int push_debug(slabbin_t *a, void *slot, uint64_t *w, size_t i) {
+    poison_fill(a, slot);
+    void *below = link_below_head(a);
+    push_checked(a, slot, w, i);
+    link_store(slot, below);
+    return SLABBIN_OK;
+}
+
 /* Checked-mode free of an address outside the slab used last: the hash lookup (and the general slot
  * arithmetic, for slabs over 4 GiB). */
 static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
@@ -700,6 +849,7 @@ static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
     if (UNLIKELY(!slot_at(a, off, &idx))) return SLABBIN_EINTERIOR;
     uint64_t *w = bit_word(s, idx);
     if (UNLIKELY(!is_live(a, w, idx, slot))) return SLABBIN_EDOUBLEFREE;
+    if (UNLIKELY(a->debug)) return push_debug(a, slot, w, idx);
     set_last(a, s);
     return push_checked(a, slot, w, idx);
 }
@@ -747,7 +897,7 @@ static void release_untouched(slabbin_t *a, size_t n) {
     }
     if (released > 0) {
         clear_last(a);
-        table_rebuild(a, 0);                        /* shrinking: reuses the table, cannot fail */
+        table_refill(a);                            /* fewer slabs: cannot fail */
     }
 }
 
@@ -831,7 +981,7 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
         uint64_t missing = count - avail;
         uint64_t need = missing / a->capacity + (missing % a->capacity != 0);
         if (need > SIZE_MAX / sizeof(slab_t *)) return SLABBIN_ENOMEM;
-        slab_t **news = malloc((size_t)need * sizeof(slab_t *));
+        slab_t **news = system_alloc(0, (size_t)need * sizeof(slab_t *));
         if (news == NULL) return SLABBIN_ENOMEM;
         size_t got = 0;
         while (got < need) {
@@ -843,7 +993,7 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
         if (rc != SLABBIN_OK) {
             for (size_t i = 0; i < got; i++) slab_release(news[i]);
         }
-        free(news);
+        system_free(news);
         if (rc != SLABBIN_OK) return rc;
         added = got;
     }
@@ -959,7 +1109,10 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
     /* The last slot becomes the top: its bit goes back to 1, the old top's to 0. cw is its word
      * (the word of the last entry validated). */
     head_bit_release(a);
-    void *head = top;
+    void *head = top != NULL ? top : a->list_end;
+    if (a->debug) {
+        for (size_t i = 0; i < count; i++) poison_fill(a, slots[i]);
+    }
     for (size_t i = 0; i < count; i++) {
         link_store(slots[i], head);
         head = slots[i];
@@ -974,6 +1127,11 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
 
 void slabbin_reset(slabbin_t *a) {
     if (a == NULL) return;
+    if (a->debug) {                                 /* every slot handed out since the last reset */
+        for (size_t i = 0; i < a->nslabs; i++) {
+            memset(a->slabs[i]->base, SLABBIN_POISON_BYTE, bumped_in(a, i) * a->stride);
+        }
+    }
     if (a->checked) {
         for (size_t i = 0; i < a->nslabs; i++) {
             memset(a->slabs[i]->bits, 0, a->bitmap_words * sizeof(uint64_t));
@@ -1000,7 +1158,7 @@ void slabbin_reset(slabbin_t *a) {
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
     uint64_t expected = handed_total(a) - live_now(a), seen = 0;
     void *head = a->head;
-    for (void *p = head; p != NULL; p = link_load(p)) {
+    for (void *p = head; p != NULL; p = link_next(a, p)) {
         size_t off = 0;
         slab_t *s = owner_of(a, p, &off);
         if (a->checked) {
@@ -1019,11 +1177,10 @@ static bool count_free(const slabbin_t *a, uint64_t *free_in) {
 size_t slabbin_trim(slabbin_t *a) {
     if (a == NULL || a->nslabs == 0) return 0;
     size_t n = a->nslabs;
-    uint64_t *free_in = calloc(n, sizeof(uint64_t));
-    slab_t **gone = malloc(n * sizeof(slab_t *));
-    if (free_in == NULL || gone == NULL) {           /* nothing released; state unchanged */
-        free(free_in);
-        free(gone);
+    uint64_t *free_in = system_zalloc(n * sizeof(uint64_t));
+    slab_t **gone = free_in == NULL ? NULL : system_alloc(0, n * sizeof(slab_t *));
+    if (gone == NULL) {                             /* nothing released; state unchanged */
+        system_free(free_in);
         return 0;
     }
     if (!count_free(a, free_in)) {                  /* checked mode: repair the list first */
@@ -1038,9 +1195,9 @@ size_t slabbin_trim(slabbin_t *a) {
             a->slabs[i]->index = SIZE_MAX;          /* mark, for the free-list filter */
         }
     }
-    free(free_in);
+    system_free(free_in);
     if (ngone == 0) {
-        free(gone);
+        system_free(gone);
         return 0;
     }
     /* Drop the released slabs' slots from the free list, keeping the others in order. The owner
@@ -1050,7 +1207,7 @@ size_t slabbin_trim(slabbin_t *a) {
     void *head = NULL;
     slab_t *head_slab = NULL;
     size_t head_off = 0;
-    for (void *p = a->head; p != NULL; p = link_load(p)) {
+    for (void *p = a->head; p != NULL; p = link_next(a, p)) {
         size_t off = 0;
         slab_t *s = owner_of(a, p, &off);
         if (s->index == SIZE_MAX) continue;
@@ -1063,7 +1220,7 @@ size_t slabbin_trim(slabbin_t *a) {
         }
         prev = p;
     }
-    if (prev != NULL) link_store(prev, NULL);
+    if (prev != NULL) link_store(prev, a->list_end);
     set_head(a, head, head_slab, head_off);
     /* Compact slabs[]. Kept slabs all precede the bump slab or are it (later ones are untouched,
      * hence released), so either the bump slab is kept and stays the bump slab, or every kept
@@ -1093,9 +1250,9 @@ size_t slabbin_trim(slabbin_t *a) {
         a->bump_idx = a->capacity;
     }
     a->cur_first = (uint64_t)a->cur * a->capacity;
-    table_rebuild(a, 0);                            /* shrinking: reuses the table, cannot fail */
+    table_refill(a);                                /* fewer slabs: cannot fail */
     for (size_t i = 0; i < ngone; i++) slab_release(gone[i]);
-    free(gone);
+    system_free(gone);
     return ngone * a->slab_bytes;
 }
 
@@ -1117,6 +1274,22 @@ void slabbin_set_reserve_limit(slabbin_t *a, uint64_t max_bytes) {
 
 int slabbin_is_unchecked(const slabbin_t *a) { return a != NULL && !a->checked; }
 
+void slabbin_poison(const slabbin_t *a, void *slot) {
+    if (a != NULL && slot != NULL && a->debug) poison_fill(a, slot);
+}
+
+ptrdiff_t slabbin_poison_damage(const slabbin_t *a, const void *slot, size_t from) {
+    if (a == NULL || slot == NULL || !a->debug) return -1;
+    return poison_scan(a, slot, from);
+}
+
+int slabbin_last_corruption(const slabbin_t *a, void **slot, size_t *offset) {
+    if (a == NULL || slot == NULL || offset == NULL || !a->corrupt_seen) return SLABBIN_EINVAL;
+    *slot = a->corrupt_slot;
+    *offset = a->corrupt_off;
+    return SLABBIN_OK;
+}
+
 const char *slabbin_strerror(int status) {
     switch (status) {
     case SLABBIN_OK: return "success";
@@ -1128,4 +1301,218 @@ const char *slabbin_strerror(int status) {
     case SLABBIN_ECORRUPT: return "free list corrupted: a freed slot was written (use after free)";
     default: return "unknown status";
     }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Invariant checker (test-only, see slabbin_validate.h)
+ * ------------------------------------------------------------------------------------------- */
+
+/* Writes the description of a broken invariant; returns SLABBIN_ECORRUPT. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int broken(char *why, size_t why_len, const char *fmt, ...) {
+    if (why != NULL && why_len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, why_len, fmt, ap);
+        va_end(ap);
+    }
+    return SLABBIN_ECORRUPT;
+}
+
+#define BROKEN(...) return broken(why, why_len, __VA_ARGS__)
+
+static int popcount64(uint64_t x) {
+    int n = 0;
+    for (; x != 0; x &= x - 1) n++;
+    return n;
+}
+
+/* The layout-derived fields agree with the layout. */
+static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
+    size_t stride = 0;
+    if (slabbin_layout_stride(a->size, a->align, &stride) != SLABBIN_OK || stride != a->stride) {
+        BROKEN("stride %zu is not the stride of layout (%zu, %zu)", a->stride, a->size, a->align);
+    }
+    if (a->capacity == 0 || a->slab_bytes != a->capacity * a->stride) {
+        BROKEN("slab_bytes %zu != capacity %zu * stride", a->slab_bytes, a->capacity);
+    }
+    uint64_t magic = a->slab_bytes <= UINT32_MAX ? UINT64_MAX / a->stride + 1 : 0;
+    if (a->div_magic != magic) BROKEN("div_magic does not match the stride");
+    if (a->shift >= sizeof(size_t) * 8 ||
+        (((size_t)1 << a->shift) < a->slab_bytes && a->shift < sizeof(size_t) * 8 - 1) ||
+        (a->shift > 0 && ((size_t)1 << (a->shift - 1)) >= a->slab_bytes)) {
+        BROKEN("owner window shift %u is not the smallest covering a slab", a->shift);
+    }
+    if (a->bitmap_words != (a->checked ? (a->capacity + 63) / 64 : 0)) {
+        BROKEN("bitmap_words %zu wrong for this mode", a->bitmap_words);
+    }
+    if (a->debug && !a->checked) BROKEN("debug mode without checked mode");
+    if (a->list_end != (a->debug ? (const void *)&a->list_end : NULL) ||
+        a->fast_end != (a->debug ? (const void *)&a->fast_end : NULL)) {
+        BROKEN("list_end or fast_end is not this mode's");
+    }
+    return SLABBIN_OK;
+}
+
+/* slabs[], the bump state and the fast window. */
+static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
+    if (a->nslabs > a->slabs_cap || (a->slabs == NULL && a->slabs_cap != 0)) {
+        BROKEN("nslabs %zu above slabs_cap %zu", a->nslabs, a->slabs_cap);
+    }
+    for (size_t i = 0; i < a->nslabs; i++) {
+        const slab_t *s = a->slabs[i];
+        if (s == NULL || s->index != i || s->base == NULL) BROKEN("slabs[%zu] is not slab %zu", i, i);
+        if (((uintptr_t)s->base & (a->align - 1)) != 0) BROKEN("slab %zu is misaligned", i);
+    }
+    if (a->bump == NULL) {
+        if (a->bump_end != NULL || a->bump_slab != NULL || a->bump_idx != 0 || a->cur != 0 ||
+            a->cur_first != 0) {
+            BROKEN("no bump slab, but bump fields are set");
+        }
+    } else {
+        if (a->cur >= a->nslabs || a->bump_slab != a->slabs[a->cur]) {
+            BROKEN("bump slab %zu is not slabs[cur] (nslabs %zu)", a->cur, a->nslabs);
+        }
+        if (a->bump_idx > a->capacity ||
+            a->bump != a->bump_slab->base + a->bump_idx * a->stride ||
+            a->bump_end != a->bump_slab->base + a->slab_bytes) {
+            BROKEN("bump %p / index %zu / end outside the bump slab", (void *)a->bump, a->bump_idx);
+        }
+        if (a->cur_first != (uint64_t)a->cur * a->capacity) BROKEN("cur_first != cur * capacity");
+    }
+    if (a->last == &no_slab) {
+        if (a->last_span != 0) BROKEN("no last slab, but last_span %u", a->last_span);
+    } else {
+        const slab_t *s = a->last;
+        if (!a->checked || a->debug || a->div_magic == 0) BROKEN("a fast window in this mode");
+        if (s->index >= a->nslabs || a->slabs[s->index] != s) BROKEN("last is not a slab");
+        uint64_t span = a->bump == NULL || s->index > a->cur ? 0
+                        : s->index < a->cur                   ? a->slab_bytes
+                                                              : (uint64_t)(a->bump - s->base);
+        if (a->last_span != span) {
+            BROKEN("last_span %u, but slab %zu has %llu bytes handed out", a->last_span, s->index,
+                   (unsigned long long)span);
+        }
+    }
+    return SLABBIN_OK;
+}
+
+/* The owner table maps both windows of every slab to it, and holds nothing else. */
+static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
+    if (a->table == NULL) {
+        if (a->nslabs != 0 || a->table_used != 0) BROKEN("slabs but no owner table");
+        return SLABBIN_OK;
+    }
+    size_t cap = a->table_mask + 1;
+    if (cap < 16 || (cap & a->table_mask) != 0) BROKEN("owner table size %zu", cap);
+    size_t used = 0, expected = 0;
+    for (size_t i = 0; i < cap; i++) {
+        const owner_entry_t *e = &a->table[i];
+        if (e->slab == NULL) continue;
+        used++;
+        if (e->slab->index >= a->nslabs || a->slabs[e->slab->index] != e->slab ||
+            e->base != (uintptr_t)e->slab->base) {
+            BROKEN("owner entry %zu names no slab of this allocator", i);
+        }
+    }
+    if (used != a->table_used || 2 * used > cap) {
+        BROKEN("owner table holds %zu entries, table_used %zu, size %zu", used, a->table_used, cap);
+    }
+    for (size_t i = 0; i < a->nslabs; i++) {
+        const slab_t *s = a->slabs[i];
+        uintptr_t lo = (uintptr_t)s->base, hi = lo + a->slab_bytes - 1;
+        expected += (lo >> a->shift) != (hi >> a->shift) ? 2 : 1;
+        size_t off_lo = 1, off_hi = 0;
+        if (owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
+            owner_in_table(a, hi, &off_hi) != s || off_hi != a->slab_bytes - 1) {
+            BROKEN("the owner lookup does not find slab %zu at its first and last byte", i);
+        }
+    }
+    if (expected != used) BROKEN("owner table holds %zu entries for %zu windows", used, expected);
+    return SLABBIN_OK;
+}
+
+/* A handed-out slot start of this allocator: its slab and slot index. */
+static int validate_slot(const slabbin_t *a, const void *p, const slab_t **s, size_t *idx) {
+    size_t off = 0;
+    *s = owner_in_table(a, (uintptr_t)p, &off);
+    if (*s == NULL || !slot_at(a, off, idx)) return 0;
+    return *idx < bumped_in(a, (*s)->index);
+}
+
+/* The free list, last_out, the counters and the bitmaps agree. */
+static int validate_free_list(const slabbin_t *a, char *why, size_t why_len) {
+    uint64_t handed = handed_total(a), live = live_now(a);
+    if (live > handed) BROKEN("live %llu above handed out %llu", (unsigned long long)live,
+                              (unsigned long long)handed);
+    if (a->peak < live) BROKEN("peak below live");
+    const slab_t *s;
+    size_t idx;
+    if (a->last_out != NULL) {
+        if (a->debug || a->head != NULL) BROKEN("last_out set with a free list or in debug mode");
+        if (!validate_slot(a, a->last_out, &s, &idx)) BROKEN("last_out is no handed-out slot");
+        if (a->checked && (a->head_word != &s->bits[idx >> 6] || a->head_bit != (idx & 63) ||
+                           !bit_get(s, idx))) {
+            BROKEN("last_out's bit is not set or not head_word/head_bit");
+        }
+    }
+    uint64_t expected = handed - live, seen = 0;
+    for (const void *p = a->head; p != NULL;) {
+        if (++seen > expected) BROKEN("free list longer than the %llu free slots (a cycle?)",
+                                      (unsigned long long)expected);
+        if (!validate_slot(a, p, &s, &idx)) BROKEN("free-list node %p is no handed-out slot", p);
+        if (a->checked && bit_get(s, idx) != (p == a->head)) {
+            BROKEN("free-list node %p has bit %d", p, (int)bit_get(s, idx));
+        }
+        if (p == a->head && a->checked &&
+            (a->head_word != &s->bits[idx >> 6] || a->head_bit != (idx & 63))) {
+            BROKEN("head_word/head_bit are not the top's bit");
+        }
+        void *next = link_load(p);
+        if (next == a->list_end) break;
+        if (next == NULL) BROKEN("free list ends in NULL, not in list_end");
+        p = next;
+    }
+    if (seen != expected) {
+        BROKEN("free list holds %llu slots, %llu handed out and %llu live",
+               (unsigned long long)seen, (unsigned long long)handed, (unsigned long long)live);
+    }
+    if (!a->checked) return SLABBIN_OK;
+    uint64_t ones = 0;
+    for (size_t i = 0; i < a->nslabs; i++) {
+        const slab_t *t = a->slabs[i];
+        size_t n = bumped_in(a, i);
+        for (size_t w = 0; w < a->bitmap_words; w++) {
+            uint64_t v = t->bits[w];
+            size_t first = w * 64;                  /* bits at and above n must be 0 */
+            uint64_t allowed = n <= first ? 0 : n - first >= 64 ? UINT64_MAX
+                                                                : (UINT64_C(1) << (n - first)) - 1;
+            if ((v & ~allowed) != 0) BROKEN("slab %zu has bits set for slots never handed out", i);
+            ones += (uint64_t)popcount64(v);
+        }
+    }
+    if (ones != live + (a->head != NULL)) {
+        BROKEN("%llu bits set for %llu live slots%s", (unsigned long long)ones,
+               (unsigned long long)live, a->head != NULL ? " and the top" : "");
+    }
+    return SLABBIN_OK;
+}
+
+int slabbin_validate(const slabbin_t *a, char *why, size_t why_len) {
+    if (why != NULL && why_len > 0) why[0] = '\0';
+    if (a == NULL) return SLABBIN_EINVAL;
+    int rc = validate_layout(a, why, why_len);
+    if (rc == SLABBIN_OK) rc = validate_slabs(a, why, why_len);
+    if (rc == SLABBIN_OK) rc = validate_owner_table(a, why, why_len);
+    if (rc == SLABBIN_OK) rc = validate_free_list(a, why, why_len);
+    slabbin_stats_t st;
+    slabbin_get_stats(a, &st);
+    if (rc == SLABBIN_OK && (st.reserved_bytes != (uint64_t)st.slab_count * a->slab_bytes ||
+                             st.live_slots > st.slab_count * st.slab_capacity ||
+                             st.peak_live_slots < st.live_slots)) {
+        rc = broken(why, why_len, "statistics disagree with the allocator");
+    }
+    return rc;
 }

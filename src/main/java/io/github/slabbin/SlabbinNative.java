@@ -17,6 +17,9 @@ final class SlabbinNative {
     /** {@code SLABBIN_UNCHECKED}. */
     static final int FLAG_UNCHECKED = 1;
 
+    /** {@code SLABBIN_DEBUG}: poisoning of freed slots (implies checked mode). */
+    static final int FLAG_DEBUG = 2;
+
     static {
         SlabbinLibrary.load();
     }
@@ -53,6 +56,23 @@ final class SlabbinNative {
     static native void setReserveLimit(long handle, long maxBytes);
 
     static native long layoutStride(long size, long alignment);
+
+    /** {@code slabbin_poison}: fills the slot's stride with the poison byte (debug mode only). */
+    static native void poison(long handle, long address);
+
+    /**
+     * {@code slabbin_poison_damage}: the first offset in [from, stride) of the slot that does not
+     * hold the poison byte; -1 = intact (or not debug mode).
+     */
+    static native long poisonDamage(long handle, long address, long from);
+
+    /**
+     * {@code slabbin_last_corruption}: after {@link #ECORRUPT}, out[0] = the damaged slot's
+     * address, out[1] = its first damaged byte offset (below 8: the free-list link; slot 0 when
+     * the list was found cut short). Returns {@link #OK}, or {@link #EINVAL} when none was
+     * reported (out untouched).
+     */
+    static native int lastCorruption(long handle, long[] out);
 
     static native String strerror(int status);
 
