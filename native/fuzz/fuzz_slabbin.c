@@ -44,6 +44,16 @@
  *   15 DRAIN       r                     frees every live slot, in random order, in batches
  *   16 ALLOC_MANY  u8 n                  n % 64 single allocations
  *   17 FREE_ALLOC  u16 live index        slabbin_free then slabbin_alloc (LIFO: the same slot)
+ *   18 UAF         u16 j, u8 w, r        checked mode: writes into the j-th free slot from the top
+ *                                        of the free list (see op_uaf()): its link (always outside
+ *                                        debug mode; else if bit 0 of w is set) or a poison byte;
+ *                                        the allocation reaching it must fail with
+ *                                        SLABBIN_ECORRUPT naming it (slabbin_last_corruption), and
+ *                                        slabbin_validate must fail while a link is damaged
+ *   19 POISON      u8 w, u16 from, r     bit 0 of w: slabbin_poison of a live slot; then
+ *                                        slabbin_poison_damage of a free slot (bit 1) or a live
+ *                                        one, from `from` % (stride + 1) (bit 2) or 8; then
+ *                                        slabbin_last_corruption
  *
  *   CREATE's layout: u8 s, size operands, u8 a, u8 c, u8 f.
  *     size: s % 4 = 0: 1 + u8 % 64; 1: 1 + u16 % 4096; 2: a common size (table, u8 index);
@@ -51,8 +61,9 @@
  *     alignment: 2^(a % 22) if bit 7 of a is set, else 2^(a % 5);
  *     capacity: c / 64 = 0: 1 + c % 8; 1: 1 + c % 64; 2: 1 + 5 * (c % 64); 3: 64 * (1 + c % 64);
  *               then lowered (to 1 at least) so that a slab is at most 4 MiB;
- *     flags: f % 16 = 0..8: checked; 9..12: SLABBIN_UNCHECKED; 13..14: checked; 15: invalid
- *            flags (SLABBIN_EINVAL expected, no allocator).
+ *     flags: f % 16 = 0..8: checked; 9..12: SLABBIN_UNCHECKED; 13..14: SLABBIN_DEBUG;
+ *            15: invalid flags, SLABBIN_DEBUG | SLABBIN_UNCHECKED among them (SLABBIN_EINVAL
+ *            expected, no allocator).
  *
  *   Address kinds (kind % 16): 0 NULL; 1 a live slot; 2 a free slot (the top of the free list or
  *   another one); 3 inside a slot (1 .. stride - 1 bytes past its start); 4 one past the end of a
@@ -74,7 +85,11 @@
  *   reserve limit refuses it; every statistics field after every operation (all allocators); the
  *   bytes trim releases; bad_index of a refused batch free. Every live slot holds a pattern derived
  *   from its id, checked before the slot is freed, reset or destroyed. A refused call must leave
- *   the statistics unchanged.
+ *   the statistics unchanged. slabbin_validate() runs on every allocator after every operation.
+ *   Debug mode adds the poison: a freed slot holds SLABBIN_POISON_BYTE after its link, a slot
+ *   taken from the free list still does (after its first slot_size bytes if zeroed), a slot handed
+ *   out again by the bump after a reset does over its whole stride; and the use-after-free writes
+ *   of UAF, each predicted to be reported by the allocation that reaches the slot.
  *
  * Unchecked mode
  *   SLABBIN_UNCHECKED makes any free of something other than a live slot undefined behaviour, so
@@ -90,6 +105,7 @@
  * SLABBIN_FUZZ_TRACE set it prints every operation as it runs.
  */
 #include "slabbin.h"
+#include "slabbin_validate.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -285,7 +301,13 @@ enum { S_NEVER, S_LIVE, S_FREE, S_POOL };
 typedef struct {
     uint8_t state;
     uint8_t in_batch;          /* marked while a free_batch is predicted */
-    uint32_t id;               /* pattern id while live */
+    uint8_t poisoned;          /* debug mode, S_NEVER: bytes [0, stride) are the poison byte
+                                  (handed out before a reset) */
+    uint8_t link_damaged;      /* S_FREE/S_POOL: UAF overwrote the free-list link */
+    uint32_t poison_damage;    /* S_FREE/S_POOL, debug mode: first poison byte UAF overwrote
+                                  (>= sizeof(void *)), 0 = none */
+    uint32_t id;               /* live: pattern id; 0 = bytes [0, stride) poisoned by
+                                  slabbin_poison() instead */
     uint32_t live_pos;         /* index in model_t.live while live */
 } mslot_t;
 
@@ -316,6 +338,12 @@ typedef struct {
     size_t nstack, stack_cap;
     size_t npool;              /* free slots of unknown order (S_POOL) */
     uint64_t peak, limit;
+    int debug;
+    size_t ndamaged;           /* free slots with link_damaged or poison_damage */
+    size_t nlink_damaged;      /* free slots with link_damaged */
+    int corrupt_seen;          /* what slabbin_last_corruption() must report */
+    uintptr_t corrupt_slot;
+    size_t corrupt_off;
 } model_t;
 
 static model_t g_m[NALLOC];
@@ -455,17 +483,20 @@ static void m_taken(model_t *m, void *got, int zeroed) {
     uintptr_t u = (uintptr_t)got;
     EXPECT(got != NULL && u % m->align == 0, "slot %p, alignment %zu", got, m->align);
     mslot_t *sl;
+    size_t poison_from = SIZE_MAX;                 /* debug mode: poison expected from here */
     if (m->nstack > 0) {
         uintptr_t want = m->stack[--m->nstack];
         EXPECT(u == want, "LIFO: got %p, the top of the free list is %#lx", got,
                (unsigned long)want);
         sl = m_slot_at(m, u);
+        poison_from = sizeof(void *);
     } else if (m->npool > 0) {
         sl = m_slot_at(m, u);
         EXPECT(sl != NULL && sl->state == S_POOL,
                "got %p, not one of the %zu free slots left by trim (state %d)", got, m->npool,
                sl != NULL ? sl->state : -1);
         m->npool--;
+        poison_from = sizeof(void *);
     } else {
         if (!m->bumping || m->bumped == m->cap) {
             size_t nxt = m->bumping ? m->cur + 1 : 0;
@@ -484,12 +515,22 @@ static void m_taken(model_t *m, void *got, int zeroed) {
         }
         sl = &s->slot[m->bumped++];
         EXPECT(sl->state == S_NEVER, "bumped slot %p was handed out before", got);
+        if (sl->poisoned) poison_from = 0;         /* poisoned by a reset */
     }
     EXPECT(sl != NULL && sl->state != S_LIVE, "slot %p handed out twice", got);
+    EXPECT(!sl->link_damaged && sl->poison_damage == 0, "damaged free slot %p handed out", got);
     if (zeroed) {
         size_t d = bytes_differ(got, m->size, 0);
         EXPECT(d == SIZE_MAX, "alloc_zeroed: byte %zu of %p is not 0", d, got);
+        if (poison_from < m->size) poison_from = m->size;
     }
+    if (m->debug && poison_from < m->stride) {
+        size_t d = bytes_differ((const unsigned char *)got + poison_from, m->stride - poison_from,
+                                SLABBIN_POISON_BYTE);
+        EXPECT(d == SIZE_MAX, "debug: slot %p handed out with byte %zu not poisoned", got,
+               poison_from + d);
+    }
+    sl->poisoned = 0;
     sl->state = S_LIVE;
     sl->id = ++g_id;
     m_find(m, u)->live++;
@@ -498,10 +539,13 @@ static void m_taken(model_t *m, void *got, int zeroed) {
     pattern_fill(got, m->size, sl->id);
 }
 
-/* Checks a live slot's pattern (before it is freed, reset or destroyed). */
+/* Checks a live slot's pattern, or its poison after slabbin_poison() (before it is freed, reset
+ * or destroyed). */
 static void m_check_pattern(const model_t *m, const mlive_t *e, int edges) {
-    size_t d = pattern_damage((const void *)e->p, m->size, e->slot->id, edges);
-    EXPECT(d == SIZE_MAX, "live slot %#lx: pattern damaged at byte %zu", (unsigned long)e->p, d);
+    size_t d = e->slot->id == 0 ? bytes_differ((const void *)e->p, m->stride, SLABBIN_POISON_BYTE)
+                                : pattern_damage((const void *)e->p, m->size, e->slot->id, edges);
+    EXPECT(d == SIZE_MAX, "live slot %#lx: %s damaged at byte %zu", (unsigned long)e->p,
+           e->slot->id == 0 ? "poison" : "pattern", d);
 }
 
 /* Live slot u was freed: it goes on top of the free list. */
@@ -512,6 +556,24 @@ static void m_freed(model_t *m, uintptr_t u) {
     sl->state = S_FREE;
     m_find(m, u)->live--;
     push_stack(m, u);
+    if (m->debug) {                                /* poisoned after its link */
+        size_t d = bytes_differ((const unsigned char *)u + sizeof(void *),
+                                m->stride - sizeof(void *), SLABBIN_POISON_BYTE);
+        EXPECT(d == SIZE_MAX, "debug: freed slot %#lx, byte %zu not poisoned", (unsigned long)u,
+               sizeof(void *) + d);
+    }
+}
+
+/* Forgets every use-after-free damage (the allocator repaired or overwrote it). */
+static void m_clear_damage(model_t *m) {
+    if (m->ndamaged == 0) return;
+    for (size_t i = 0; i < m->nslabs; i++) {
+        for (size_t j = 0; j < m->cap; j++) {
+            m->order[i]->slot[j].link_damaged = 0;
+            m->order[i]->slot[j].poison_damage = 0;
+        }
+    }
+    m->ndamaged = m->nlink_damaged = 0;
 }
 
 static void m_check_all_patterns(const model_t *m) {
@@ -522,8 +584,13 @@ static void m_reset(model_t *m) {
     for (size_t i = 0; i < m->nslabs; i++) {
         mslab_t *s = m->order[i];
         s->live = 0;
-        memset(s->slot, 0, m->cap * sizeof(mslot_t));   /* S_NEVER */
+        for (size_t j = 0; j < m->cap; j++) {
+            uint8_t handed = s->slot[j].state != S_NEVER || s->slot[j].poisoned;
+            memset(&s->slot[j], 0, sizeof(mslot_t));   /* S_NEVER */
+            s->slot[j].poisoned = (uint8_t)(m->debug && handed);
+        }
     }
+    m->ndamaged = m->nlink_damaged = 0;
     m->nlive = m->nstack = m->npool = 0;
     m->bumping = m->nslabs > 0;
     m->cur = m->bumped = 0;
@@ -531,9 +598,10 @@ static void m_reset(model_t *m) {
 
 /* Releases the slabs without a live slot; returns the bytes slabbin_trim() must report. */
 static uint64_t m_trim(model_t *m) {
+    if (m->nlink_damaged > 0) m_clear_damage(m);   /* the list is rebuilt first */
     mslab_t *cur = m->bumping ? m->order[m->cur] : NULL;
     int cur_kept = 0;
-    size_t kept = 0, gone = 0;
+    size_t kept = 0, gone = 0, ndamaged = 0;
     m->npool = 0;
     m->nstack = 0;
     size_t nb = 0;
@@ -557,11 +625,13 @@ static uint64_t m_trim(model_t *m) {
             if (s->slot[j].state == S_FREE || s->slot[j].state == S_POOL) {
                 s->slot[j].state = S_POOL;
                 m->npool++;
+                ndamaged += s->slot[j].poison_damage != 0;
             }
         }
         m->order[kept++] = s;
     }
     m->nslabs = kept;
+    m->ndamaged = ndamaged;
     if (kept == 0) {
         m->bumping = 0;
         m->cur = m->bumped = 0;
@@ -590,7 +660,13 @@ static slabbin_stats_t stats_of(const model_t *m) {
     return s;
 }
 
-static void check_stats(const model_t *m, int ai) {
+/* After every operation, for every allocator: the statistics, and slabbin_validate(), which fails
+ * exactly while a free slot's link is damaged (it follows every link). */
+static void check_state(const model_t *m, int ai) {
+    char why[256];
+    int rc = slabbin_validate(m->a, why, sizeof why);
+    EXPECT(rc == (m->nlink_damaged > 0 ? SLABBIN_ECORRUPT : SLABBIN_OK),
+           "allocator %d: validate %d (%s), %zu damaged links", ai, rc, why, m->nlink_damaged);
     slabbin_stats_t s = stats_of(m);
     slabbin_stats_t w = {m->size,  m->align, m->stride, m->cap,
                          m->nslabs, m->nlive, m->peak,  (uint64_t)m->nslabs * m->slab_bytes};
@@ -686,7 +762,7 @@ static uintptr_t make_address(const model_t *m, int ai, unsigned kind, rng_t *r,
 enum {
     OP_CREATE, OP_DESTROY, OP_ALLOC, OP_ALLOC_ZERO, OP_FREE, OP_FREE_ADDR, OP_ALLOC_BATCH,
     OP_ALLOC_UPTO, OP_FREE_BATCH, OP_RESET, OP_TRIM, OP_CHECK, OP_LIMIT, OP_BAD_ARGS, OP_VERIFY,
-    OP_DRAIN, OP_ALLOC_MANY, OP_FREE_ALLOC, OP_COUNT
+    OP_DRAIN, OP_ALLOC_MANY, OP_FREE_ALLOC, OP_UAF, OP_POISON, OP_COUNT
 };
 
 static void *g_slots[MAX_BATCH + 2];
@@ -722,7 +798,7 @@ static void op_create(model_t *m, int ai, input_t *in) {
     default: cap = 64 * (1 + (size_t)(c % 64)); break;
     }
     uint8_t f = u8(in) % 16;
-    unsigned flags = f <= 8 ? 0u : f <= 12 ? SLABBIN_UNCHECKED : 0u;
+    unsigned flags = f <= 8 ? 0u : f <= 12 ? SLABBIN_UNCHECKED : SLABBIN_DEBUG;
     size_t stride = 0;
     EXPECT(slabbin_layout_stride(size, align, &stride) == SLABBIN_OK, "layout_stride(%zu, %zu)",
            size, align);
@@ -735,9 +811,9 @@ static void op_create(model_t *m, int ai, input_t *in) {
          f == 15 ? " (invalid flags)" : "");
     slabbin_t *a = (slabbin_t *)&g_static;         /* must be overwritten with NULL on failure */
     if (f == 15) {
-        static const unsigned bad[3] = {4u, 0x80000000u, ~0u};
-        int rc = slabbin_create(&a, size, align, cap, bad[c % 3]);
-        EXPECT(rc == SLABBIN_EINVAL && a == NULL, "create with flags %#x: %d", bad[c % 3], rc);
+        static const unsigned bad[4] = {SLABBIN_DEBUG | SLABBIN_UNCHECKED, 4u, 0x80000000u, ~0u};
+        int rc = slabbin_create(&a, size, align, cap, bad[c % 4]);
+        EXPECT(rc == SLABBIN_EINVAL && a == NULL, "create with flags %#x: %d", bad[c % 4], rc);
         return;
     }
     int rc = slabbin_create(&a, size, align, cap, flags);
@@ -749,24 +825,8 @@ static void op_create(model_t *m, int ai, input_t *in) {
     m->cap = cap;
     m->slab_bytes = cap * stride;
     m->checked = (flags & SLABBIN_UNCHECKED) == 0;
+    m->debug = (flags & SLABBIN_DEBUG) != 0;
     EXPECT(slabbin_is_unchecked(a) == !m->checked, "is_unchecked");
-}
-
-static void op_alloc(model_t *m, int ai, int zeroed) {
-    note("a%d %s (live %zu)", ai, zeroed ? "ALLOC_ZERO" : "ALLOC", m->nlive);
-    if (m->nlive >= MAX_LIVE) return;
-    int plan = m_plan(m, 1);
-    if (plan == PLAN_SKIP) return;
-    slabbin_stats_t before = stats_of(m);
-    void *p = NULL;
-    int rc = zeroed ? slabbin_alloc_zeroed(m->a, &p) : slabbin_alloc(m->a, &p);
-    if (plan == PLAN_ENOMEM) {
-        EXPECT(rc == SLABBIN_ENOMEM, "alloc over the reserve limit: %d", rc);
-        expect_same_stats(&before, m, "alloc");
-        return;
-    }
-    EXPECT(rc == SLABBIN_OK, "alloc: %d (%s)", rc, slabbin_strerror(rc));
-    m_taken(m, p, zeroed);
 }
 
 static void op_free_live(model_t *m, int ai, size_t j) {
@@ -807,31 +867,115 @@ static void op_free_addr(model_t *m, int ai, input_t *in) {
     }
 }
 
-/* n allocations in one call (count = n) or as alloc_upto (upto = 1, n = max). */
-static void alloc_many_at_once(model_t *m, int ai, size_t n, int upto) {
+static int damaged(const mslot_t *sl) { return sl->link_damaged || sl->poison_damage != 0; }
+
+/* Whether allocating `count` slots in one call meets a damaged free slot: 0 no, 1 surely, 2 maybe
+ * (damage in the pool, whose order is unknown). *k: the slots of the stack popped before it. */
+static int m_corrupt_ahead(const model_t *m, size_t count, size_t *k) {
+    *k = 0;
+    if (m->ndamaged == 0) return 0;
+    size_t from_stack = count < m->nstack ? count : m->nstack;
+    for (size_t i = 0; i < from_stack; i++) {
+        if (damaged(m_slot_at(m, m->stack[m->nstack - 1 - i]))) {
+            *k = i;
+            return 1;
+        }
+    }
+    if (count <= m->nstack || m->npool == 0) return 0;
+    *k = m->nstack;                                /* the damage is in the pool */
+    return count - m->nstack >= m->npool ? 1 : 2;
+}
+
+/* An allocation returned SLABBIN_ECORRUPT, as m_corrupt_ahead() foresaw: checks what
+ * slabbin_last_corruption() names, then applies the repair. A damaged link: the list is rebuilt
+ * from the bitmaps, except the k slots popped before it, which a batch pushes back on top in
+ * their order (debug mode poisons every rebuilt slot again); damaged poison only: the slot is
+ * poisoned again and stays where it is. */
+static void m_corrupted(model_t *m, int ahead, size_t k) {
+    void *slot = NULL;
+    size_t off = 0;
+    int rc = slabbin_last_corruption(m->a, &slot, &off);
+    EXPECT(rc == SLABBIN_OK, "last_corruption after SLABBIN_ECORRUPT: %d", rc);
+    uintptr_t q = (uintptr_t)slot;
+    mslot_t *sl = m_slot_at(m, q);
+    if (ahead == 1 && k < m->nstack) {
+        EXPECT(q == m->stack[m->nstack - 1 - k], "corruption reported at %p, the damaged slot is %#lx",
+               slot, (unsigned long)m->stack[m->nstack - 1 - k]);
+    } else {
+        EXPECT(sl != NULL && sl->state == S_POOL && damaged(sl),
+               "corruption reported at %p, which is not a damaged free slot", slot);
+    }
+    size_t want = sl->link_damaged ? 0 : sl->poison_damage;
+    EXPECT(off == want, "corruption of %p reported at byte %zu, expected %zu", slot, off, want);
+    m->corrupt_seen = 1;
+    m->corrupt_slot = q;
+    m->corrupt_off = off;
+    if (sl->link_damaged) {
+        for (size_t i = 0; i + k < m->nstack; i++) {
+            m_slot_at(m, m->stack[i])->state = S_POOL;
+            m->npool++;
+        }
+        memmove(m->stack, m->stack + (m->nstack - k), k * sizeof *m->stack);
+        m->nstack = k;
+        m_clear_damage(m);
+    } else {
+        sl->poison_damage = 0;
+        m->ndamaged--;
+    }
+}
+
+/* Drops the slabs m_plan() appended whose first slot was never handed out (a batch that failed
+ * releases them). */
+static void m_unplan(model_t *m) {
+    while (m->nslabs > 0 && m->order[m->nslabs - 1]->base == 0) free(m->order[--m->nslabs]);
+}
+
+enum { A_SINGLE, A_ZEROED, A_BATCH, A_UPTO };
+
+/* One allocating call: slabbin_alloc or slabbin_alloc_zeroed (n = 1), slabbin_alloc_batch of n
+ * slots, slabbin_alloc_upto with max n. Predicts the status (SLABBIN_ENOMEM from the reserve
+ * limit before anything else, SLABBIN_ECORRUPT from a damaged free slot) and every slot. */
+static void alloc_call(model_t *m, int ai, int how, size_t n) {
+    static const char *const names[4] = {"ALLOC", "ALLOC_ZERO", "ALLOC_BATCH", "ALLOC_UPTO"};
     if (n > MAX_LIVE - m->nlive) n = MAX_LIVE - m->nlive;
     size_t count = n;
-    if (upto && n > 0) {
+    if (how == A_UPTO && n > 0) {
         uint64_t avail = m_avail(m);
         count = avail == 0 ? m->cap : (size_t)avail;
         if (count > n) count = n;
     }
-    note("a%d %s %zu (count %zu, live %zu, avail %llu)", ai, upto ? "ALLOC_UPTO" : "ALLOC_BATCH", n,
-         count, m->nlive, (unsigned long long)m_avail(m));
+    note("a%d %s %zu (count %zu, live %zu, avail %llu)", ai, names[how], n, count, m->nlive,
+         (unsigned long long)m_avail(m));
+    if (n == 0 && how <= A_ZEROED) return;
     int plan = m_plan(m, count);
     if (plan == PLAN_SKIP) return;
+    size_t k = 0;
+    int ahead = plan == PLAN_OK ? m_corrupt_ahead(m, count, &k) : 0;
     slabbin_stats_t before = stats_of(m);
     size_t got = 777;
-    int rc = upto ? slabbin_alloc_upto(m->a, g_slots, n, &got) : slabbin_alloc_batch(m->a, g_slots, n);
+    int rc;
+    switch (how) {
+    case A_SINGLE: rc = slabbin_alloc(m->a, &g_slots[0]); break;
+    case A_ZEROED: rc = slabbin_alloc_zeroed(m->a, &g_slots[0]); break;
+    case A_BATCH: rc = slabbin_alloc_batch(m->a, g_slots, n); break;
+    default: rc = slabbin_alloc_upto(m->a, g_slots, n, &got); break;
+    }
+    if (how == A_UPTO && rc != SLABBIN_OK) EXPECT(got == 0, "alloc_upto failed, count %zu", got);
     if (plan == PLAN_ENOMEM) {
-        EXPECT(rc == SLABBIN_ENOMEM, "batch over the reserve limit: %d", rc);
-        if (upto) EXPECT(got == 0, "alloc_upto failed with count %zu", got);
-        expect_same_stats(&before, m, "alloc batch");
+        EXPECT(rc == SLABBIN_ENOMEM, "%s over the reserve limit: %d", names[how], rc);
+        expect_same_stats(&before, m, names[how]);
         return;
     }
-    EXPECT(rc == SLABBIN_OK, "alloc batch of %zu: %d (%s)", n, rc, slabbin_strerror(rc));
-    if (upto) EXPECT(got == count, "alloc_upto(max %zu): %zu slots, expected %zu", n, got, count);
-    for (size_t i = 0; i < count; i++) m_taken(m, g_slots[i], 0);
+    if (ahead != 0 && rc == SLABBIN_ECORRUPT) {
+        m_unplan(m);
+        m_corrupted(m, ahead, k);
+        expect_same_stats(&before, m, names[how]);
+        return;
+    }
+    EXPECT(rc == SLABBIN_OK && ahead != 1, "%s of %zu: %d (%s), expected %s", names[how], count, rc,
+           slabbin_strerror(rc), ahead == 1 ? "SLABBIN_ECORRUPT" : "SLABBIN_OK");
+    if (how == A_UPTO) EXPECT(got == count, "alloc_upto(max %zu): %zu slots, expected %zu", n, got, count);
+    for (size_t i = 0; i < count; i++) m_taken(m, g_slots[i], how == A_ZEROED);
 }
 
 /* Predicts a free_batch of g_slots[0..n): SLABBIN_OK or the first error and its index. */
@@ -1044,6 +1188,15 @@ static void op_bad_args(model_t *m, int ai, input_t *in) {
         EXPECT(slabbin_is_allocated(NULL, p) == 0, "is_allocated NULL allocator");
         EXPECT(slabbin_is_unchecked(NULL) == 0, "is_unchecked NULL");
         EXPECT(slabbin_trim(NULL) == 0, "trim NULL");
+        slabbin_poison(NULL, p);
+        EXPECT(slabbin_poison_damage(NULL, p, 0) == -1, "poison_damage NULL allocator");
+        EXPECT(slabbin_last_corruption(NULL, &p, &count) == SLABBIN_EINVAL, "last_corruption NULL");
+        if (a != NULL) {
+            slabbin_poison(a, NULL);
+            EXPECT(slabbin_poison_damage(a, NULL, 0) == -1, "poison_damage NULL slot");
+            EXPECT(slabbin_last_corruption(a, NULL, &count) == SLABBIN_EINVAL, "last_corruption");
+            EXPECT(slabbin_last_corruption(a, &p, NULL) == SLABBIN_EINVAL, "last_corruption");
+        }
         slabbin_reset(NULL);
         slabbin_set_reserve_limit(NULL, v);
         slabbin_destroy(NULL);
@@ -1106,8 +1259,100 @@ static void op_free_alloc(model_t *m, int ai, size_t j) {
     if (m->nlive == 0) return;
     op_free_live(m, ai, j);
     uintptr_t top = m->stack[m->nstack - 1];
-    op_alloc(m, ai, 0);
+    alloc_call(m, ai, A_SINGLE, 1);
     EXPECT(m->live[m->nlive - 1].p == top, "free then alloc did not return the same slot");
+}
+
+/* A use after free: a write into a free slot of known position in the free list (checked mode
+ * only; unchecked mode makes it undefined behaviour). Either its link gets an address that can
+ * never be a valid link (inside the slot itself, the static array, or in debug mode NULL), or in
+ * debug mode one poison byte after the link is changed. */
+static void op_uaf(model_t *m, int ai, input_t *in) {
+    uint16_t j = u16(in);
+    uint8_t what = u8(in);
+    rng_t r = rng_from(in);
+    if (!m->checked || m->nstack == 0) {
+        note("a%d UAF (no free slot of known position, or unchecked)", ai);
+        return;
+    }
+    uintptr_t u = m->stack[m->nstack - 1 - j % m->nstack];
+    mslot_t *sl = m_slot_at(m, u);
+    int was = damaged(sl);
+    if (!m->debug || m->stride == sizeof(void *) || (what & 1) != 0) {
+        uintptr_t v;
+        switch ((what >> 1) % (m->debug ? 3u : 2u)) {
+        case 0: v = u + 1 + below(&r, m->stride - 1); break;
+        case 1: v = (uintptr_t)&g_static[below(&r, sizeof g_static)]; break;
+        default: v = 0; break;
+        }
+        memcpy((void *)u, &v, sizeof v);
+        note("a%d UAF link of %#lx := %#lx", ai, (unsigned long)u, (unsigned long)v);
+        if (!sl->link_damaged) m->nlink_damaged++;
+        sl->link_damaged = 1;
+    } else {
+        size_t off = sizeof(void *) + below(&r, m->stride - sizeof(void *));
+        unsigned char v = (unsigned char)next(&r);
+        ((unsigned char *)u)[off] = v == SLABBIN_POISON_BYTE ? 0 : v;
+        note("a%d UAF byte %zu of %#lx", ai, off, (unsigned long)u);
+        if (sl->poison_damage == 0 || off < sl->poison_damage) sl->poison_damage = (uint32_t)off;
+    }
+    m->ndamaged += !was;
+}
+
+/* First offset in [from, stride) of the slot at u that is not the poison byte, or -1: what
+ * slabbin_poison_damage() must answer in debug mode. */
+static ptrdiff_t poison_scan(const model_t *m, uintptr_t u, size_t from) {
+    for (size_t k = from; k < m->stride; k++) {
+        if (((const unsigned char *)u)[k] != SLABBIN_POISON_BYTE) return (ptrdiff_t)k;
+    }
+    return -1;
+}
+
+/* slabbin_poison() of a live slot (as a magazine holding freed slots does), then
+ * slabbin_poison_damage() of a slot whose bytes are known (free, or poisoned), then
+ * slabbin_last_corruption(). */
+static void op_poison(model_t *m, int ai, input_t *in) {
+    uint8_t what = u8(in);
+    uint16_t from16 = u16(in);
+    rng_t r = rng_from(in);
+    note("a%d POISON %u from %u", ai, what, from16);
+    if ((what & 1) != 0 && m->nlive > 0) {
+        mlive_t *e = &m->live[below(&r, m->nlive)];
+        slabbin_poison(m->a, (void *)e->p);
+        if (m->debug) e->slot->id = 0;             /* else a no-op: the pattern stays */
+        m_check_pattern(m, e, 0);
+    }
+    uintptr_t u = 0;                               /* a slot with known bytes, if any */
+    if (m->nstack > 0 && (what & 2) != 0) {
+        u = m->stack[below(&r, m->nstack)];
+    } else if (m->nlive > 0) {
+        const mlive_t *e = &m->live[below(&r, m->nlive)];
+        if (e->slot->id == 0 || !m->debug) u = e->p;
+    }
+    if (u != 0) {
+        size_t from = (what & 4) != 0 ? from16 % (m->stride + 1) : sizeof(void *);
+        ptrdiff_t got = slabbin_poison_damage(m->a, (const void *)u, from);
+        ptrdiff_t want = m->debug ? poison_scan(m, u, from) : -1;
+        EXPECT(got == want, "poison_damage(%#lx, %zu): %td, expected %td", (unsigned long)u, from,
+               got, want);
+        const mslot_t *sl = m_slot_at(m, u);
+        if (m->debug && from >= sizeof(void *) && sl->state != S_LIVE &&
+            (sl->poison_damage == 0 || sl->poison_damage >= from)) {
+            ptrdiff_t d = sl->poison_damage == 0 ? -1 : (ptrdiff_t)sl->poison_damage;
+            EXPECT(got == d, "poison_damage(%#lx, %zu): %td, the first byte damaged is %td",
+                   (unsigned long)u, from, got, d);
+        }
+    }
+    void *slot = (void *)&r;
+    size_t off = 12345;
+    int rc = slabbin_last_corruption(m->a, &slot, &off);
+    if (m->corrupt_seen) {
+        EXPECT(rc == SLABBIN_OK && (uintptr_t)slot == m->corrupt_slot && off == m->corrupt_off,
+               "last_corruption: %d, %p at %zu; expected %#lx at %zu", rc, slot, off,
+               (unsigned long)m->corrupt_slot, m->corrupt_off);
+    } else {
+        EXPECT(rc == SLABBIN_EINVAL, "last_corruption with no corruption reported: %d", rc);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1136,16 +1381,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             note("a%d DESTROY (live %zu)", ai, m->nlive);
             destroy(m);
             break;
-        case OP_ALLOC: op_alloc(m, ai, 0); break;
-        case OP_ALLOC_ZERO: op_alloc(m, ai, 1); break;
+        case OP_ALLOC: alloc_call(m, ai, A_SINGLE, 1); break;
+        case OP_ALLOC_ZERO: alloc_call(m, ai, A_ZEROED, 1); break;
         case OP_FREE: op_free_live(m, ai, u16(&in)); break;
         case OP_FREE_ADDR: op_free_addr(m, ai, &in); break;
         case OP_ALLOC_BATCH: {
             uint8_t n = u8(&in);
-            alloc_many_at_once(m, ai, n < 200 ? n % 40 : u16(&in) % MAX_BATCH, 0);
+            alloc_call(m, ai, A_BATCH, n < 200 ? n % 40 : u16(&in) % MAX_BATCH);
             break;
         }
-        case OP_ALLOC_UPTO: alloc_many_at_once(m, ai, u8(&in) % 80, 1); break;
+        case OP_ALLOC_UPTO: alloc_call(m, ai, A_UPTO, u8(&in) % 80); break;
         case OP_FREE_BATCH: op_free_batch(m, ai, &in); break;
         case OP_RESET: op_reset(m, ai); break;
         case OP_TRIM: op_trim(m, ai); break;
@@ -1156,13 +1401,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case OP_DRAIN: op_drain(m, ai, &in); break;
         case OP_ALLOC_MANY: {
             unsigned n = u8(&in) % 64;
-            for (unsigned i = 0; i < n; i++) op_alloc(m, ai, 0);
+            for (unsigned i = 0; i < n; i++) alloc_call(m, ai, A_SINGLE, 1);
             break;
         }
-        default: op_free_alloc(m, ai, u16(&in)); break;
+        case OP_FREE_ALLOC: op_free_alloc(m, ai, u16(&in)); break;
+        case OP_UAF: op_uaf(m, ai, &in); break;
+        default: op_poison(m, ai, &in); break;
         }
         for (int i = 0; i < NALLOC; i++) {
-            if (g_m[i].a != NULL) check_stats(&g_m[i], i);
+            if (g_m[i].a != NULL) check_state(&g_m[i], i);
         }
         g_op_index++;
         g_ops++;
