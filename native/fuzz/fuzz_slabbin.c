@@ -56,11 +56,12 @@
  *                                        slabbin_last_corruption
  *
  *   CREATE's layout: u8 s, size operands, u8 a, u8 c, u8 f.
- *     size: s % 4 = 0: 1 + u8 % 64; 1: 1 + u16 % 4096; 2: a common size (table, u8 index);
- *           3: 4097 + u32 % (1 MiB - 4096);
- *     alignment: 2^(a % 22) if bit 7 of a is set, else 2^(a % 5);
+ *     size: s % 8 = 0, 1: 1 + u8 % 64; 2, 3: 1 + u16 % 4096; 4..6: a common size (table, u8
+ *           index); 7: 4097 + u32 % (1 MiB - 4096);
+ *     alignment: 2^(a % 22) if bits 7 and 6 of a are set, 2^(a % 13) if only bit 7, else
+ *                2^(a % 5);
  *     capacity: c / 64 = 0: 1 + c % 8; 1: 1 + c % 64; 2: 1 + 5 * (c % 64); 3: 64 * (1 + c % 64);
- *               then lowered (to 1 at least) so that a slab is at most 4 MiB;
+ *               then lowered (to 1 at least) so that a slab is at most 2 MiB;
  *     flags: f % 16 = 0..8: checked; 9..12: SLABBIN_UNCHECKED; 13..14: SLABBIN_DEBUG;
  *            15: invalid flags, SLABBIN_DEBUG | SLABBIN_UNCHECKED among them (SLABBIN_EINVAL
  *            expected, no allocator).
@@ -85,7 +86,7 @@
  *   reserve limit refuses it; every statistics field after every operation (all allocators); the
  *   bytes trim releases; bad_index of a refused batch free. Every live slot holds a pattern derived
  *   from its id, checked before the slot is freed, reset or destroyed. A refused call must leave
- *   the statistics unchanged. slabbin_validate() runs on every allocator after every operation.
+ *   the statistics unchanged. slabbin_validate() runs after every operation on its allocator.
  *   Debug mode adds the poison: a freed slot holds SLABBIN_POISON_BYTE after its link, a slot
  *   taken from the free list still does (after its first slot_size bytes if zeroed), a slot handed
  *   out again by the bump after a reset does over its whole stride; and the use-after-free writes
@@ -97,7 +98,7 @@
  *   is a live slot and slabbin_check otherwise (check never reads the address and is defined in
  *   both modes); FREE_BATCH leaves the bad entry out. Everything else runs as in checked mode.
  *
- * Bounds (to keep one input fast): at most 4096 live slots and 48 MiB of slabs per allocator, 4 MiB
+ * Bounds (to keep one input fast): at most 4096 live slots and 16 MiB of slabs per allocator, 2 MiB
  * per slab; an operation that would go beyond is skipped, unless the reserve limit refuses it
  * first (then the call is made and must fail with SLABBIN_ENOMEM).
  *
@@ -124,8 +125,8 @@ enum {
     HISTORY = 24,            /* operations printed on a failure */
     VERIFY_SAMPLE = 64,      /* live slots VERIFY looks at */
 };
-#define MAX_SLAB_BYTES ((size_t)4 << 20)
-#define MAX_RESERVED ((uint64_t)48 << 20)
+#define MAX_SLAB_BYTES ((size_t)2 << 20)    /* >= the largest stride the decoder makes */
+#define MAX_RESERVED ((uint64_t)16 << 20)
 /* Slots up to PATTERN_FULL bytes carry their pattern over every byte; larger ones over their
  * first and last PATTERN_FULL / 2 bytes (which still overlap any neighbour slot). */
 #define PATTERN_FULL ((size_t)1024)
@@ -135,6 +136,7 @@ enum {
  * ------------------------------------------------------------------------------------------- */
 
 static uint64_t g_inputs, g_ops;
+static uint64_t g_enomem, g_corrupt, g_refused;   /* predicted failures met */
 static struct timespec g_start;
 static char g_history[HISTORY][96];
 static uint64_t g_op_index;                 /* operations of this input so far */
@@ -176,8 +178,12 @@ static void report(void) {
     struct timespec now;
     timespec_get(&now, TIME_UTC);
     double s = (double)(now.tv_sec - g_start.tv_sec) + (double)(now.tv_nsec - g_start.tv_nsec) / 1e9;
-    fprintf(stderr, "fuzz_slabbin: %llu inputs, %llu operations in %.1f s\n",
-            (unsigned long long)g_inputs, (unsigned long long)g_ops, s);
+    fprintf(stderr,
+            "fuzz_slabbin: %llu inputs, %llu operations in %.1f s (predicted failures: %llu "
+            "SLABBIN_ENOMEM, %llu SLABBIN_ECORRUPT, %llu refused frees)\n",
+            (unsigned long long)g_inputs, (unsigned long long)g_ops, s,
+            (unsigned long long)g_enomem, (unsigned long long)g_corrupt,
+            (unsigned long long)g_refused);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -660,12 +666,13 @@ static slabbin_stats_t stats_of(const model_t *m) {
     return s;
 }
 
-/* After every operation, for every allocator: the statistics, and slabbin_validate(), which fails
- * exactly while a free slot's link is damaged (it follows every link). */
-static void check_state(const model_t *m, int ai) {
+/* After every operation, for every allocator: the statistics; for the allocator the operation
+ * worked on (`validate`) also slabbin_validate(), which fails exactly while a free slot's link is
+ * damaged (it follows every link). */
+static void check_state(const model_t *m, int ai, int validate) {
     char why[256];
-    int rc = slabbin_validate(m->a, why, sizeof why);
-    EXPECT(rc == (m->nlink_damaged > 0 ? SLABBIN_ECORRUPT : SLABBIN_OK),
+    int rc = validate ? slabbin_validate(m->a, why, sizeof why) : SLABBIN_OK;
+    EXPECT(!validate || rc == (m->nlink_damaged > 0 ? SLABBIN_ECORRUPT : SLABBIN_OK),
            "allocator %d: validate %d (%s), %zu damaged links", ai, rc, why, m->nlink_damaged);
     slabbin_stats_t s = stats_of(m);
     slabbin_stats_t w = {m->size,  m->align, m->stride, m->cap,
@@ -781,14 +788,15 @@ static void op_create(model_t *m, int ai, input_t *in) {
                                       64, 96, 100, 128, 192, 256, 512, 1000};
     uint8_t s = u8(in);
     size_t size;
-    switch (s % 4) {
-    case 0: size = 1 + u8(in) % 64; break;
-    case 1: size = 1 + u16(in) % 4096; break;
-    case 2: size = common[u8(in) % 16]; break;
+    switch (s % 8) {
+    case 0: case 1: size = 1 + u8(in) % 64; break;
+    case 2: case 3: size = 1 + u16(in) % 4096; break;
+    case 4: case 5: case 6: size = common[u8(in) % 16]; break;
     default: size = 4097 + u32(in) % ((1u << 20) - 4096); break;
     }
     uint8_t ab = u8(in);
-    size_t align = (size_t)1 << ((ab & 0x80) ? ab % 22 : ab % 5);
+    unsigned shift = (ab & 0xC0) == 0xC0 ? ab % 22u : (ab & 0x80) ? ab % 13u : ab % 5u;
+    size_t align = (size_t)1 << shift;
     uint8_t c = u8(in);
     size_t cap;
     switch (c / 64) {
@@ -805,7 +813,7 @@ static void op_create(model_t *m, int ai, input_t *in) {
     size_t want = size < sizeof(void *) ? sizeof(void *) : size;
     want = (want + align - 1) / align * align;
     EXPECT(stride == want, "stride of (%zu, %zu): %zu, expected %zu", size, align, stride, want);
-    if (cap > MAX_SLAB_BYTES / stride) cap = MAX_SLAB_BYTES / stride;   /* stride <= 2 MiB */
+    if (cap > MAX_SLAB_BYTES / stride) cap = MAX_SLAB_BYTES / stride;   /* >= 1 */
     destroy(m);
     note("a%d CREATE size %zu align %zu cap %zu flags %u%s", ai, size, align, cap, flags,
          f == 15 ? " (invalid flags)" : "");
@@ -864,6 +872,7 @@ static void op_free_addr(model_t *m, int ai, input_t *in) {
         m_freed(m, u);
     } else {
         expect_same_stats(&before, m, "free");
+        g_refused++;
     }
 }
 
@@ -910,6 +919,8 @@ static void m_corrupted(model_t *m, int ahead, size_t k) {
     m->corrupt_seen = 1;
     m->corrupt_slot = q;
     m->corrupt_off = off;
+    g_corrupt++;
+    note("  -> SLABBIN_ECORRUPT: slot %p, byte %zu", slot, off);
     if (sl->link_damaged) {
         for (size_t i = 0; i + k < m->nstack; i++) {
             m_slot_at(m, m->stack[i])->state = S_POOL;
@@ -963,6 +974,7 @@ static void alloc_call(model_t *m, int ai, int how, size_t n) {
     if (how == A_UPTO && rc != SLABBIN_OK) EXPECT(got == 0, "alloc_upto failed, count %zu", got);
     if (plan == PLAN_ENOMEM) {
         EXPECT(rc == SLABBIN_ENOMEM, "%s over the reserve limit: %d", names[how], rc);
+        g_enomem++;
         expect_same_stats(&before, m, names[how]);
         return;
     }
@@ -1012,6 +1024,7 @@ static void free_batch_call(model_t *m, size_t n, int null_bad) {
     } else {
         if (!null_bad) EXPECT(bad == want_bad, "bad_index %zu, expected %zu", bad, want_bad);
         expect_same_stats(&before, m, "free_batch");
+        g_refused++;
     }
 }
 
@@ -1409,7 +1422,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         default: op_poison(m, ai, &in); break;
         }
         for (int i = 0; i < NALLOC; i++) {
-            if (g_m[i].a != NULL) check_state(&g_m[i], i);
+            if (g_m[i].a != NULL) check_state(&g_m[i], i, i == ai);
         }
         g_op_index++;
         g_ops++;
