@@ -1153,8 +1153,8 @@ void slabbin_reset(slabbin_t *a) {
 }
 
 /* Walks the free list, counting free slots per slab into free_in[] (indexed by slab index).
- * In checked mode every link is validated (owned, slot start, not allocated, handed out, no more
- * nodes than free slots exist); returns false on a corrupted list. */
+ * In checked mode every link is validated (owned, slot start, not allocated, handed out, exactly
+ * as many nodes as free slots exist); returns false on a corrupted list. */
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
     uint64_t expected = handed_total(a) - live_now(a), seen = 0;
     void *head = a->head;
@@ -1171,7 +1171,7 @@ static bool count_free(const slabbin_t *a, uint64_t *free_in) {
         }
         free_in[s->index]++;
     }
-    return true;
+    return !a->checked || seen == expected;         /* else a link overwritten with NULL */
 }
 
 size_t slabbin_trim(slabbin_t *a) {
