@@ -1158,7 +1158,7 @@ void slabbin_reset(slabbin_t *a) {
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
     uint64_t expected = handed_total(a) - live_now(a), seen = 0;
     void *head = a->head;
-    for (void *p = head; p != NULL; p = link_next(a, p)) {
+    for (void *p = head; p != NULL;) {
         size_t off = 0;
         slab_t *s = owner_of(a, p, &off);
         if (a->checked) {
@@ -1170,8 +1170,12 @@ static bool count_free(const slabbin_t *a, uint64_t *free_in) {
             }
         }
         free_in[s->index]++;
+        void *next = link_load(p);
+        if (next == a->list_end) break;
+        if (next == NULL) return false;             /* debug mode: a link overwritten with NULL */
+        p = next;
     }
-    return !a->checked || seen == expected;         /* else a link overwritten with NULL */
+    return !a->checked || seen == expected;         /* else the list was cut short */
 }
 
 size_t slabbin_trim(slabbin_t *a) {
