@@ -5,15 +5,7 @@
  * The exhaustive walk over every allocation point of every API path is test_faults.c.
  */
 #include "slabbin_faults.h"
-#include "slabbin_validate.h"
 #include "test_util.h"
-
-static void check_valid(const slabbin_t *a) {
-    char why[160];
-    int rc = slabbin_validate(a, why, sizeof why);
-    if (rc != SLABBIN_OK) fprintf(stderr, "    validate: %s\n", why);
-    CHECK_RC(rc, SLABBIN_OK);
-}
 
 static void test_create_fails(void) {
     slabbin_t *a = (slabbin_t *)&a;
@@ -47,7 +39,7 @@ static void test_first_alloc_each_point(unsigned flags) {
         CHECK_EQ_U(tried, n);                          /* stopped at the failed one */
         slabbin_stats_t after = t_stats(a);
         CHECK(t_stats_equal(&before, &after));
-        check_valid(a);
+        CHECK_VALID(a);
         if (n > 20) break;
     }
     CHECK(n > 1);                                      /* at least one point failed */
@@ -56,7 +48,7 @@ static void test_first_alloc_each_point(unsigned flags) {
     CHECK_EQ_U(t_stats(a).live_slots, 1);
     CHECK_EQ_U(t_stats(a).slab_count, 1);
     CHECK_RC(slabbin_free(a, p), SLABBIN_OK);
-    check_valid(a);
+    CHECK_VALID(a);
     slabbin_destroy(a);
 }
 
@@ -72,11 +64,11 @@ static void test_trim_fails(void) {
         slabbin_fault_arm(n);
         CHECK_EQ_U(slabbin_trim(a), 0);
         CHECK_EQ_U(t_stats(a).slab_count, 2);
-        check_valid(a);
+        CHECK_VALID(a);
     }
     slabbin_fault_arm(0);
     CHECK_EQ_U(slabbin_trim(a), 4 * 24);
-    check_valid(a);
+    CHECK_VALID(a);
     slabbin_destroy(a);
 }
 
@@ -94,7 +86,7 @@ static void test_trim_every_point(void) {
             slabbin_fault_arm(n);
             size_t got = slabbin_trim(a);
             uint64_t tried = slabbin_fault_count();
-            check_valid(a);
+            CHECK_VALID(a);
             if (tried < n) {
                 CHECK_EQ_U(got, 4 * 24);
                 break;

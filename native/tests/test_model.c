@@ -13,7 +13,6 @@
  * every internal invariant after every operation. In debug mode every slot freed must be
  * poisoned, and stay so while it is free.
  */
-#include "slabbin_validate.h"
 #include "test_util.h"
 
 enum { ST_UNUSED = 0, ST_LIVE = 1, ST_FREE = 2, ST_FREE_UNORDERED = 3 };
@@ -365,13 +364,6 @@ static void check_stats(model_t *m) {
     CHECK_EQ_U(s.stride, m->stride);
 }
 
-static void check_valid(const model_t *m) {
-    char why[200];
-    int rc = slabbin_validate(m->a, why, sizeof why);
-    if (rc != SLABBIN_OK) fprintf(stderr, "    validate: %s\n", why);
-    CHECK_RC(rc, SLABBIN_OK);
-}
-
 static void check_all_live(model_t *m) {
     for (size_t i = 0; i < m->nstack; i++) check_poisoned(m, m->stack[i]);
     size_t sum = 0;
@@ -441,7 +433,7 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
             if (ok && !want_alloc && (rnd(&m) & 1) == 0) ok = op_alloc(&m, 0);
         }
         check_stats(&m);
-        check_valid(&m);
+        CHECK_VALID(m.a);
         if ((op & 4095) == 0) check_all_live(&m);
         if (t_failed != failed_at_start) ok = 0;
     }
@@ -456,7 +448,7 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
         /* drain: free everything, then every slab is empty */
         while (m.nlive > 0) op_free(&m);
         check_stats(&m);
-        check_valid(&m);
+        CHECK_VALID(m.a);
         CHECK_EQ_U(slabbin_trim(m.a), m.nslabs * m.slab_bytes);
         CHECK_EQ_U(t_stats(m.a).slab_count, 0);
     }
