@@ -102,7 +102,7 @@
  * per slab; an operation that would go beyond is skipped, unless the reserve limit refuses it
  * first (then the call is made and must fail with SLABBIN_ENOMEM).
  *
- * At exit the program prints the inputs and operations run. With the environment variable
+ * At exit, and after every million operations, the program prints the inputs and operations run. With the environment variable
  * SLABBIN_FUZZ_TRACE set it prints every operation as it runs.
  */
 #include "slabbin.h"
@@ -1425,7 +1425,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (g_m[i].a != NULL) check_state(&g_m[i], i, i == ai);
         }
         g_op_index++;
-        g_ops++;
+        if (++g_ops % 1000000 == 0) report();       /* progress of long runs */
     }
     for (int i = 0; i < NALLOC; i++) destroy(&g_m[i]);
     free(g_heap);
