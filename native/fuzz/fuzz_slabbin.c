@@ -62,7 +62,9 @@
  *                2^(a % 5);
  *     capacity: c / 64 = 0: 1 + c % 8; 1: 1 + c % 64; 2: 1 + 5 * (c % 64); 3: 64 * (1 + c % 64);
  *               then lowered (to 1 at least) so that a slab is at most 2 MiB;
- *     flags: f % 16 = 0..8: checked; 9..12: SLABBIN_UNCHECKED; 13..14: SLABBIN_DEBUG;
+ *     flags: f % 16 = 0..8: checked; 9..12: SLABBIN_UNCHECKED; 13..14: SLABBIN_DEBUG (size
+ *            and alignment then lowered to at most 4096: debug mode fills and scans whole
+ *            slots, so large ones would only slow the fuzzing down);
  *            15: invalid flags, SLABBIN_DEBUG | SLABBIN_UNCHECKED among them (SLABBIN_EINVAL
  *            expected, no allocator).
  *
@@ -127,6 +129,7 @@ enum {
 };
 #define MAX_SLAB_BYTES ((size_t)2 << 20)    /* >= the largest stride the decoder makes */
 #define MAX_RESERVED ((uint64_t)16 << 20)
+#define MAX_DEBUG_STRIDE ((size_t)4096)
 /* Slots up to PATTERN_FULL bytes carry their pattern over every byte; larger ones over their
  * first and last PATTERN_FULL / 2 bytes (which still overlap any neighbour slot). */
 #define PATTERN_FULL ((size_t)1024)
@@ -807,6 +810,10 @@ static void op_create(model_t *m, int ai, input_t *in) {
     }
     uint8_t f = u8(in) % 16;
     unsigned flags = f <= 8 ? 0u : f <= 12 ? SLABBIN_UNCHECKED : SLABBIN_DEBUG;
+    if (flags == SLABBIN_DEBUG) {                  /* debug mode writes and reads whole strides */
+        if (size > MAX_DEBUG_STRIDE) size = 1 + size % MAX_DEBUG_STRIDE;
+        if (align > MAX_DEBUG_STRIDE) align = MAX_DEBUG_STRIDE;
+    }
     size_t stride = 0;
     EXPECT(slabbin_layout_stride(size, align, &stride) == SLABBIN_OK, "layout_stride(%zu, %zu)",
            size, align);
