@@ -45,11 +45,16 @@
  *   16 ALLOC_MANY  u8 n                  n % 64 single allocations
  *   17 FREE_ALLOC  u16 live index        slabbin_free then slabbin_alloc (LIFO: the same slot)
  *   18 UAF         u16 j, u8 w, r        checked mode: writes into the j-th free slot from the top
- *                                        of the free list (see op_uaf()): its link (always outside
- *                                        debug mode; else if bit 0 of w is set) or a poison byte;
- *                                        the allocation reaching it must fail with
- *                                        SLABBIN_ECORRUPT naming it (slabbin_last_corruption), and
- *                                        slabbin_validate must fail while a link is damaged
+ *                                        of the free list: its link (always outside debug mode;
+ *                                        else if bit 0 of w is set) becomes an address inside the
+ *                                        slot, in a static array, or (debug mode) NULL; or one
+ *                                        poison byte changes. The allocation reaching the slot
+ *                                        must fail with SLABBIN_ECORRUPT naming it and the byte
+ *                                        (slabbin_last_corruption), trim must repair a damaged
+ *                                        link, and slabbin_validate fails while one is damaged.
+ *                                        (Outside debug mode a NULL link is the end of the list:
+ *                                        it cuts the list short, found only at the next bump; the
+ *                                        model does not follow that.)
  *   19 POISON      u8 w, u16 from, r     bit 0 of w: slabbin_poison of a live slot; then
  *                                        slabbin_poison_damage of a free slot (bit 1) or a live
  *                                        one, from `from` % (stride + 1) (bit 2) or 8; then
@@ -98,14 +103,16 @@
  *   SLABBIN_UNCHECKED makes any free of something other than a live slot undefined behaviour, so
  *   an unchecked allocator never receives one: FREE_ADDR calls slabbin_free only when the address
  *   is a live slot and slabbin_check otherwise (check never reads the address and is defined in
- *   both modes); FREE_BATCH leaves the bad entry out. Everything else runs as in checked mode.
+ *   both modes); FREE_BATCH leaves the bad entry out; UAF does nothing. Everything else runs as in
+ *   checked mode.
  *
  * Bounds (to keep one input fast): at most 4096 live slots and 16 MiB of slabs per allocator, 2 MiB
  * per slab; an operation that would go beyond is skipped, unless the reserve limit refuses it
  * first (then the call is made and must fail with SLABBIN_ENOMEM).
  *
- * At exit, and after every million operations, the program prints the inputs and operations run. With the environment variable
- * SLABBIN_FUZZ_TRACE set it prints every operation as it runs.
+ * At exit, and after every million operations, the program prints the inputs and operations run
+ * and how many predicted failures were met. With the environment variable SLABBIN_FUZZ_TRACE set
+ * it prints every operation as it runs.
  */
 #include "slabbin.h"
 #include "slabbin_validate.h"
@@ -180,7 +187,8 @@ _Noreturn static void fail(int line, const char *cond, const char *fmt, ...) {
 static void report(void) {
     struct timespec now;
     timespec_get(&now, TIME_UTC);
-    double s = (double)(now.tv_sec - g_start.tv_sec) + (double)(now.tv_nsec - g_start.tv_nsec) / 1e9;
+    double s = (double)(now.tv_sec - g_start.tv_sec) +
+               (double)(now.tv_nsec - g_start.tv_nsec) / 1e9;
     fprintf(stderr,
             "fuzz_slabbin: %llu inputs, %llu operations in %.1f s (predicted failures: %llu "
             "SLABBIN_ENOMEM, %llu SLABBIN_ECORRUPT, %llu refused frees)\n",
@@ -867,7 +875,8 @@ static void op_free_addr(model_t *m, int ai, input_t *in) {
     note("a%d FREE_ADDR kind %u %#lx expect %d", ai, kind % 16, (unsigned long)u, expect);
     if (!m->checked && !m_is_live(m, u)) {       /* unchecked: only check what free would do */
         int rc = slabbin_check(m->a, (void *)u);
-        EXPECT(rc == expect, "unchecked check(%#lx): %d, expected %d", (unsigned long)u, rc, expect);
+        EXPECT(rc == expect, "unchecked check(%#lx): %d, expected %d", (unsigned long)u, rc,
+               expect);
         return;
     }
     if (expect == SLABBIN_OK) m_check_pattern(m, &m->live[m_slot_at(m, u)->live_pos], 0);
@@ -915,8 +924,9 @@ static void m_corrupted(model_t *m, int ahead, size_t k) {
     uintptr_t q = (uintptr_t)slot;
     mslot_t *sl = m_slot_at(m, q);
     if (ahead == 1 && k < m->nstack) {
-        EXPECT(q == m->stack[m->nstack - 1 - k], "corruption reported at %p, the damaged slot is %#lx",
-               slot, (unsigned long)m->stack[m->nstack - 1 - k]);
+        EXPECT(q == m->stack[m->nstack - 1 - k],
+               "corruption reported at %p, the damaged slot is %#lx", slot,
+               (unsigned long)m->stack[m->nstack - 1 - k]);
     } else {
         EXPECT(sl != NULL && sl->state == S_POOL && damaged(sl),
                "corruption reported at %p, which is not a damaged free slot", slot);
@@ -993,7 +1003,9 @@ static void alloc_call(model_t *m, int ai, int how, size_t n) {
     }
     EXPECT(rc == SLABBIN_OK && ahead != 1, "%s of %zu: %d (%s), expected %s", names[how], count, rc,
            slabbin_strerror(rc), ahead == 1 ? "SLABBIN_ECORRUPT" : "SLABBIN_OK");
-    if (how == A_UPTO) EXPECT(got == count, "alloc_upto(max %zu): %zu slots, expected %zu", n, got, count);
+    if (how == A_UPTO) {
+        EXPECT(got == count, "alloc_upto(max %zu): %zu slots, expected %zu", n, got, count);
+    }
     for (size_t i = 0; i < count; i++) m_taken(m, g_slots[i], how == A_ZEROED);
 }
 
@@ -1092,7 +1104,8 @@ static void check_one(const model_t *m, uintptr_t u, const char *what) {
     int rc = slabbin_check(m->a, (const void *)u);
     EXPECT(rc == expect, "check(%#lx) %s: %d, expected %d", (unsigned long)u, what, rc, expect);
     int live = slabbin_is_allocated(m->a, (const void *)u);
-    EXPECT(live == (expect == SLABBIN_OK), "is_allocated(%#lx) %s: %d", (unsigned long)u, what, live);
+    EXPECT(live == (expect == SLABBIN_OK), "is_allocated(%#lx) %s: %d", (unsigned long)u, what,
+           live);
 }
 
 static void op_check(model_t *m, int ai, input_t *in) {
@@ -1178,7 +1191,7 @@ static void op_bad_args(model_t *m, int ai, input_t *in) {
         }
         break;
     case 8:
-        EXPECT(slabbin_alloc_upto(NULL, g_slots, 4, &count) == SLABBIN_EINVAL, "upto NULL allocator");
+        EXPECT(slabbin_alloc_upto(NULL, g_slots, 4, &count) == SLABBIN_EINVAL, "upto NULL");
         if (a != NULL) {
             EXPECT(slabbin_alloc_upto(a, g_slots, 4, NULL) == SLABBIN_EINVAL, "upto NULL count");
             rc = slabbin_alloc_upto(a, NULL, 1 + v % 100, &count);
@@ -1190,7 +1203,7 @@ static void op_bad_args(model_t *m, int ai, input_t *in) {
         break;
     case 9:
         EXPECT(slabbin_free(NULL, p) == SLABBIN_EINVAL, "free NULL allocator");
-        EXPECT(slabbin_free_batch(NULL, g_slots, 1, NULL) == SLABBIN_EINVAL, "free_batch NULL allocator");
+        EXPECT(slabbin_free_batch(NULL, g_slots, 1, NULL) == SLABBIN_EINVAL, "free_batch NULL");
         if (a != NULL) {
             EXPECT(slabbin_free_batch(a, NULL, 1 + v % 100, &count) == SLABBIN_EINVAL,
                    "free_batch NULL array");
@@ -1240,7 +1253,8 @@ static void op_bad_args(model_t *m, int ai, input_t *in) {
         if (valid) {
             size_t s = size < ptr ? ptr : size;
             s = (s + align - 1) / align * align;
-            EXPECT(stride == s, "layout_stride(%zu, %zu) = %zu, expected %zu", size, align, stride, s);
+            EXPECT(stride == s, "layout_stride(%zu, %zu) = %zu, expected %zu", size, align, stride,
+                   s);
         }
         break;
     }
