@@ -11,7 +11,7 @@ slabbin_apt_install() {
   echo "slabbin: installing $* with apt-get" >&2
   if [[ -z ${SLABBIN_APT_UPDATED:-} ]]; then
     apt-get update -qq >&2 || return 1
-    SLABBIN_APT_UPDATED=1
+    export SLABBIN_APT_UPDATED=1                  # also for the scripts this one calls
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
