@@ -1,11 +1,13 @@
 /*
  * owner.c - owner lookup: which slab of this allocator holds an address, without reading the
- * address. The address space is cut into windows of 2^shift bytes, 2^shift >= slab bytes, so a
- * slab touches at most two windows; an open-addressing hash maps a window number to the slabs
- * touching it, each entry holding the slab's base so a candidate is confirmed without touching
- * the slab. Lookup is O(1). The table is kept in both modes (it changes only when slabs come and
- * go); only checked mode consults it on the hot paths, after the fast window (the slab used last,
- * see in_last_window()). Also slabbin_check(), which is the lookup plus the slot's state.
+ * address. The address space is cut into windows of 2^shift bytes, 2^shift >= the bytes of the
+ * largest slab, so every slab (of any capacity, see "Growth" in slabbin_internal.h) touches at most
+ * two windows; an open-addressing hash maps a window number to the slabs touching it, each entry
+ * holding the slab's base and size so a candidate is confirmed without touching the slab. A
+ * window meets at most 3 full-size slabs plus the few smaller slabs of the growth sequence, so
+ * lookup is O(1). The table is kept in both modes (it changes only when slabs come and go); only
+ * checked mode consults it on the hot paths, after the fast window (the slab used last, see
+ * in_last_window()). Also slabbin_check(), which is the lookup plus the slot's state.
  */
 #include "slabbin_internal.h"
 
@@ -20,13 +22,14 @@ static void table_put(owner_entry_t *t, size_t mask, uintptr_t window, slab_t *s
     size_t i = (size_t)hash_window(window) & mask;
     while (t[i].slab != NULL) i = (i + 1) & mask;
     t[i].base = (uintptr_t)s->base;
+    t[i].bytes = s->bytes;
     t[i].slab = s;
 }
 
 /* Enters the one or two windows slab s touches; the table must have room (sb_table_make_room). */
 void sb_table_add(slabbin_t *a, slab_t *s) {
     uintptr_t lo = (uintptr_t)s->base >> a->shift;
-    uintptr_t hi = ((uintptr_t)s->base + a->slab_bytes - 1) >> a->shift;
+    uintptr_t hi = ((uintptr_t)s->base + s->bytes - 1) >> a->shift;
     table_put(a->table, a->table_mask, lo, s);
     a->table_used++;
     if (hi != lo) {
@@ -75,19 +78,17 @@ slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
     const owner_entry_t *t = a->table;
     if (t == NULL) return NULL;
     size_t mask = a->table_mask;                    /* >= 15 */
-    size_t bytes = a->slab_bytes;
     for (size_t i = (size_t)hash_window(u >> a->shift) & mask;; i = (i + 2) & mask) {
         const owner_entry_t *e0 = &t[i], *e1 = &t[(i + 1) & mask];
         uintptr_t d0 = u - e0->base, d1 = u - e1->base;
-        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < bytes);      /* all ones: e0 holds u */
-        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < bytes)) & ~m0;
+        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < e0->bytes);  /* all ones: e0 holds u */
+        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < e1->bytes)) & ~m0;
         uintptr_t s = ((uintptr_t)e0->slab & m0) | ((uintptr_t)e1->slab & m1);
         if (LIKELY(s != 0)) {
             *off = (size_t)((d0 & m0) | (d1 & m1));
             return (slab_t *)s;
         }
-        /* An empty entry ends the probe run. (An empty e0 "holding" u, base 0, means u is below
-         * slab_bytes; the run is empty then, so no slab holds u.) */
+        /* An empty entry (bytes 0: it holds nothing) ends the probe run. */
         if (e0->slab == NULL || e1->slab == NULL) return NULL;
     }
 }

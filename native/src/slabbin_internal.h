@@ -58,20 +58,24 @@
  * Data structures
  * ------------------------------------------------------------------------------------------- */
 
-/* A slab: slab_capacity slots of `stride` bytes, reserved from the system in one piece. */
+/* A slab: `capacity` slots of `stride` bytes, reserved from the system in one piece. */
 typedef struct slab {
     unsigned char *base;   /* first slot; aligned to the slot alignment */
     size_t index;          /* position in slabbin.slabs[] (SIZE_MAX only inside trim, as a mark) */
-    uint64_t bits[];       /* checked mode: 1 bit per slot (bitmap_words words). A slot is
+    size_t capacity;       /* slots: a capacity of the growth sequence (see slabbin.slabs) */
+    size_t bytes;          /* capacity * stride, <= slabbin.slab_bytes */
+    uint64_t bits[];       /* checked mode: 1 bit per slot (bitmap_words() words). A slot is
                               allocated exactly when its bit is 1 and it is not the top of the
                               free list: the top keeps bit 1 (see slabbin.head), every other
                               free slot has bit 0. Bits of slots not handed out since the last
                               reset are 0. */
 } slab_t;
 
-/* An owner-table entry: one window of the address space touched by one slab. */
+/* An owner-table entry: one window of the address space touched by one slab. base and bytes
+ * confirm a candidate without touching the slab: u is in it exactly when u - base < bytes. */
 typedef struct owner_entry {
-    uintptr_t base;        /* slab->base (confirms a candidate without touching the slab) */
+    uintptr_t base;        /* slab->base */
+    size_t bytes;          /* slab->bytes; 0 in an empty entry, so it holds no address */
     slab_t *slab;          /* NULL = empty entry; else one of slabs[0..nslabs) */
 } owner_entry_t;
 
@@ -88,6 +92,14 @@ typedef struct owner_entry {
  * out, slabs[cur] up to `bump`, slabs after it (only after a reset or a failed batch) are
  * untouched. So between resets every handed-out slot is live or on the free list, and
  * handed_total() - live_now() slots are free.
+ *
+ * Growth: a slab's capacity is min(init_capacity * 2^k, capacity) for some k >= 0. A new slab
+ * gets next_capacity(): init_capacity when no slab is held, else grown() of the last slab's (the
+ * largest held), so along slabs[] the capacities strictly increase while below `capacity`, then
+ * stay at `capacity`; trim and a failed batch remove slabs without reordering, which keeps that.
+ * Hence at most ceil(log2(capacity / init_capacity)) slabs are smaller than `capacity`, of
+ * distinct capacities, fewer than 2 * capacity slots together. Without growth (init_capacity ==
+ * capacity) every slab holds `capacity` slots.
  *
  * Peak: the bump runs only when the free list is empty, i.e. when every handed-out slot is live,
  * so a pop can never raise the live count above a peak the bumps recorded: only the bump path
@@ -139,26 +151,38 @@ struct slabbin {
                                       slab): then bump_end, bump_slab are NULL and bump_idx, cur,
                                       cur_first are 0 */
     unsigned char *bump_end;       /* end of slabs[cur] (bump == bump_end: used up) */
-    size_t bump_idx;               /* slot index of bump in slabs[cur], 0..capacity */
-    uint64_t cur_first;            /* cur * capacity: slots handed out in the slabs before cur */
+    size_t bump_idx;               /* slot index of bump in slabs[cur], 0..its capacity */
+    uint64_t cur_first;            /* slots of slabs[0..cur) (slots_before(a, cur)): all handed
+                                      out */
     slab_t *bump_slab;             /* slabs[cur] */
     size_t stride;                 /* bytes between slots: slabbin_layout_stride(size, align),
                                       >= sizeof(void *) so a free slot holds its link */
     uint64_t peak;                 /* largest live_now() since creation; updated by bumps only */
     size_t cur;                    /* index of the bump slab in slabs[] */
-    size_t capacity;               /* slots per slab, >= 1 */
+    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
 
-    size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX */
+    size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX: the largest slab */
     size_t size;                   /* requested slot size, bytes */
     size_t align;                  /* slot alignment, a power of two */
-    size_t bitmap_words;           /* words of slab.bits: ceil(capacity / 64), 0 if unchecked */
+    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
+                                      (== capacity: no growth); see "Growth" above */
 
-    slab_t **slabs;                /* slabs[0..nslabs), reservation order; slabs[i]->index == i */
+    slab_t **slabs;                /* slabs[0..nslabs), reservation order; slabs[i]->index == i;
+                                      capacities as in "Growth" above */
     size_t nslabs;
     size_t slabs_cap;              /* room in slabs[] */
+    uint64_t reserved_slots;       /* sum of slabs[0..nslabs)->capacity */
+    uint64_t reserved_bytes;       /* sum of slabs[0..nslabs)->bytes (reserved_slots * stride) */
+    uint64_t peak_reserved;        /* largest reserved_bytes at the end of a call; updated where
+                                      slabs are added (refill, batch), after they are kept */
 
     unsigned shift;                /* owner windows are 2^shift bytes, the smallest power of two
-                                      >= slab_bytes: a slab touches at most two windows */
+                                      >= slab_bytes (the largest slab): every slab touches at
+                                      most two windows. A window meets at most 3 slabs of
+                                      `capacity` slots and, with growth, the few smaller ones
+                                      (at most ceil(log2(capacity / init_capacity)), see
+                                      "Growth"): the entries of one window are bounded by a
+                                      constant, so the lookup stays O(1) */
     owner_entry_t *table;          /* owner hash (open addressing, linear probing): one entry per
                                       window a slab touches, nothing else; NULL before the first
                                       slab. Load at most 1/2, so a probe run ends soon */
@@ -279,9 +303,31 @@ static ALWAYS_INLINE bool link_is_free_slot(bool start, const uint64_t *word, si
 /* Number of slots of slabs[i] handed out by bumping since the last reset. */
 static inline size_t bumped_in(const slabbin_t *a, size_t i) {
     if (a->bump == NULL) return 0;                  /* no slab bumped into since creation/trim */
-    if (i < a->cur) return a->capacity;
+    if (i < a->cur) return a->slabs[i]->capacity;
     if (i > a->cur) return 0;
     return a->bump_idx;
+}
+
+/* Slots of slabs[0..i). */
+static inline uint64_t slots_before(const slabbin_t *a, size_t i) {
+    uint64_t n = 0;
+    for (size_t k = 0; k < i; k++) n += a->slabs[k]->capacity;
+    return n;
+}
+
+/* Words of the bitmap of a slab of `capacity` slots: one bit per slot, none if unchecked. */
+static inline size_t bitmap_words(const slabbin_t *a, size_t capacity) {
+    return a->checked ? (capacity + 63) / 64 : 0;
+}
+
+/* The capacity after c in the growth sequence: twice c, at most `capacity` (c <= capacity). */
+static inline size_t grown(const slabbin_t *a, size_t c) {
+    return c > a->capacity / 2 ? a->capacity : 2 * c;
+}
+
+/* The capacity the next slab reserved gets (see "Growth"): slabs[] ends with the largest. */
+static inline size_t next_capacity(const slabbin_t *a) {
+    return a->nslabs == 0 ? a->init_capacity : grown(a, a->slabs[a->nslabs - 1]->capacity);
 }
 
 /* Bytes of slab s handed out since the last reset (from its base): the fast window's span. */
@@ -335,7 +381,7 @@ SB_INTERNAL void *sb_system_alloc(size_t align, size_t bytes);
 SB_INTERNAL void *sb_system_zalloc(size_t bytes);
 SB_INTERNAL void sb_system_free(void *p);
 /* slab.c: slabs. */
-SB_INTERNAL slab_t *sb_slab_reserve(slabbin_t *a, uint64_t extra_reserved);
+SB_INTERNAL slab_t *sb_slab_reserve(slabbin_t *a, size_t capacity, uint64_t extra_reserved);
 SB_INTERNAL void sb_slab_release(slab_t *s);
 SB_INTERNAL int sb_slabs_append(slabbin_t *a, slab_t **news, size_t n);
 SB_INTERNAL int sb_reserve_slabs(slabbin_t *a, uint64_t missing, size_t *added);
@@ -343,6 +389,7 @@ SB_INTERNAL void sb_bump_into(slabbin_t *a, size_t i);
 SB_INTERNAL void sb_bump_none(slabbin_t *a);
 SB_INTERNAL int sb_refill_bump(slabbin_t *a);
 SB_INTERNAL void sb_release_untouched(slabbin_t *a, size_t n);
+SB_INTERNAL void sb_note_reserved_peak(slabbin_t *a);
 
 /* owner.c */
 SB_INTERNAL void sb_table_add(slabbin_t *a, slab_t *s);

@@ -52,8 +52,8 @@ static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
         (a->shift > 0 && ((size_t)1 << (a->shift - 1)) >= a->slab_bytes)) {
         BROKEN("owner window shift %u is not the smallest covering a slab", a->shift);
     }
-    if (a->bitmap_words != (a->checked ? (a->capacity + 63) / 64 : 0)) {
-        BROKEN("bitmap_words %zu wrong for this mode", a->bitmap_words);
+    if (a->init_capacity == 0 || a->init_capacity > a->capacity) {
+        BROKEN("initial capacity %zu outside 1..%zu", a->init_capacity, a->capacity);
     }
     if (a->debug && !a->checked) BROKEN("debug mode without checked mode");
     if (a->list_end != (a->debug ? (const void *)&a->list_end : NULL) ||
@@ -63,17 +63,42 @@ static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
     return SLABBIN_OK;
 }
 
-/* slabs[], the bump state and the fast window. */
+/* Whether c is a capacity of the growth sequence: capacity, or init_capacity * 2^k below it. */
+static bool growth_capacity(const slabbin_t *a, size_t c) {
+    if (c == a->capacity) return true;
+    if (c < a->init_capacity || c > a->capacity || c % a->init_capacity != 0) return false;
+    size_t k = c / a->init_capacity;
+    return (k & (k - 1)) == 0;
+}
+
+/* slabs[] (the growth sequence, the sums kept of it), the bump state and the fast window. */
 static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
     if (a->nslabs > a->slabs_cap || (a->slabs == NULL && a->slabs_cap != 0)) {
         BROKEN("nslabs %zu above slabs_cap %zu", a->nslabs, a->slabs_cap);
     }
+    uint64_t slots = 0, bytes = 0;
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *s = a->slabs[i];
         if (s == NULL || s->index != i || s->base == NULL) {
             BROKEN("slabs[%zu] is not slab %zu", i, i);
         }
         if (((uintptr_t)s->base & (a->align - 1)) != 0) BROKEN("slab %zu is misaligned", i);
+        if (!growth_capacity(a, s->capacity) || s->bytes != s->capacity * a->stride) {
+            BROKEN("slab %zu has %zu slots in %zu bytes: no capacity of the growth sequence", i,
+                   s->capacity, s->bytes);
+        }
+        if (i > 0 && s->capacity <= a->slabs[i - 1]->capacity && s->capacity != a->capacity) {
+            BROKEN("slab %zu (%zu slots) does not grow past slab %zu (%zu slots)", i, s->capacity,
+                   i - 1, a->slabs[i - 1]->capacity);
+        }
+        slots += s->capacity;
+        bytes += s->bytes;
+    }
+    if (a->reserved_slots != slots || a->reserved_bytes != bytes || a->peak_reserved < bytes) {
+        BROKEN("reserved %llu slots / %llu bytes (peak %llu), but the slabs hold %llu / %llu",
+               (unsigned long long)a->reserved_slots, (unsigned long long)a->reserved_bytes,
+               (unsigned long long)a->peak_reserved, (unsigned long long)slots,
+               (unsigned long long)bytes);
     }
     if (a->bump == NULL) {
         if (a->bump_end != NULL || a->bump_slab != NULL || a->bump_idx != 0 || a->cur != 0 ||
@@ -84,12 +109,12 @@ static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
         if (a->cur >= a->nslabs || a->bump_slab != a->slabs[a->cur]) {
             BROKEN("bump slab %zu is not slabs[cur] (nslabs %zu)", a->cur, a->nslabs);
         }
-        if (a->bump_idx > a->capacity ||
+        if (a->bump_idx > a->bump_slab->capacity ||
             a->bump != a->bump_slab->base + a->bump_idx * a->stride ||
-            a->bump_end != a->bump_slab->base + a->slab_bytes) {
+            a->bump_end != a->bump_slab->base + a->bump_slab->bytes) {
             BROKEN("bump %p / index %zu / end outside the bump slab", (void *)a->bump, a->bump_idx);
         }
-        if (a->cur_first != (uint64_t)a->cur * a->capacity) BROKEN("cur_first != cur * capacity");
+        if (a->cur_first != slots_before(a, a->cur)) BROKEN("cur_first != slots before cur");
     }
     if (a->last == &sb_no_slab) {
         if (a->last_span != 0) BROKEN("no last slab, but last_span %u", a->last_span);
@@ -120,7 +145,7 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
         if (e->slab == NULL) continue;
         used++;
         if (e->slab->index >= a->nslabs || a->slabs[e->slab->index] != e->slab ||
-            e->base != (uintptr_t)e->slab->base) {
+            e->base != (uintptr_t)e->slab->base || e->bytes != e->slab->bytes) {
             BROKEN("owner entry %zu names no slab of this allocator", i);
         }
     }
@@ -129,11 +154,11 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
     }
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *s = a->slabs[i];
-        uintptr_t lo = (uintptr_t)s->base, hi = lo + a->slab_bytes - 1;
+        uintptr_t lo = (uintptr_t)s->base, hi = lo + s->bytes - 1;
         expected += (lo >> a->shift) != (hi >> a->shift) ? 2 : 1;
         size_t off_lo = 1, off_hi = 0;
         if (sb_owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
-            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != a->slab_bytes - 1) {
+            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != s->bytes - 1) {
             BROKEN("the owner lookup does not find slab %zu at its first and last byte", i);
         }
     }
@@ -191,7 +216,7 @@ static int validate_free_list(const slabbin_t *a, char *why, size_t why_len) {
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *t = a->slabs[i];
         size_t n = bumped_in(a, i);
-        for (size_t w = 0; w < a->bitmap_words; w++) {
+        for (size_t w = 0; w < bitmap_words(a, t->capacity); w++) {
             uint64_t v = t->bits[w];
             size_t first = w * 64;                  /* bits at and above n must be 0 */
             uint64_t allowed = n <= first ? 0 : n - first >= 64 ? UINT64_MAX
@@ -216,9 +241,11 @@ int slabbin_validate(const slabbin_t *a, char *why, size_t why_len) {
     if (rc == SLABBIN_OK) rc = validate_free_list(a, why, why_len);
     slabbin_stats_t st;
     slabbin_get_stats(a, &st);
-    if (rc == SLABBIN_OK && (st.reserved_bytes != (uint64_t)st.slab_count * a->slab_bytes ||
-                             st.live_slots > st.slab_count * st.slab_capacity ||
-                             st.peak_live_slots < st.live_slots)) {
+    if (rc == SLABBIN_OK && (st.reserved_bytes != st.reserved_slots * st.stride ||
+                             st.live_slots > st.reserved_slots ||
+                             st.peak_live_slots < st.live_slots ||
+                             st.peak_reserved_bytes < st.reserved_bytes ||
+                             st.initial_slab_capacity != a->init_capacity)) {
         rc = broken(why, why_len, "statistics disagree with the allocator");
     }
     return rc;
