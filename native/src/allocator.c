@@ -6,6 +6,13 @@
 
 static bool is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
+/* The smallest k with 2^k >= x (at most the width of size_t minus 1). */
+static unsigned ceil_log2(size_t x) {
+    unsigned k = 0;
+    while (k < sizeof(size_t) * 8 - 1 && ((size_t)1 << k) < x) k++;
+    return k;
+}
+
 int slabbin_layout_stride(size_t slot_size, size_t slot_alignment, size_t *stride) {
     if (stride == NULL || slot_size == 0 || !is_pow2(slot_alignment) ||
         slot_alignment > SLABBIN_MAX_ALIGNMENT) {
@@ -72,6 +79,10 @@ int slabbin_create_with(slabbin_t **out, const slabbin_options_t *opt) {
     a->stride = stride;
     a->capacity = o.slab_capacity;
     a->init_capacity = o.initial_slab_capacity;
+    a->init_bytes = a->init_capacity * stride;
+    unsigned k = 0;                                 /* init << k < 2 * capacity: no overflow */
+    while ((a->init_capacity << k) < a->capacity) k++;
+    a->full_step = k;
     a->slab_bytes = slab_bytes;
     a->reserve_limit = o.reserve_limit;
     a->checked = (flags & SLABBIN_UNCHECKED) == 0;
@@ -80,9 +91,8 @@ int slabbin_create_with(slabbin_t **out, const slabbin_options_t *opt) {
         a->list_end = &a->list_end;
         a->fast_end = &a->fast_end;
     }
-    unsigned shift = 0;
-    while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < slab_bytes) shift++;
-    a->shift = shift;
+    a->shift = ceil_log2(slab_bytes);
+    a->ramp_shift = ceil_log2(a->init_bytes);
     if (slab_bytes <= UINT32_MAX) a->div_magic = UINT64_MAX / stride + 1;   /* stride >= 8 */
     clear_last(a);
     *out = a;

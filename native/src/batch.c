@@ -101,7 +101,7 @@ int slabbin_alloc_upto(slabbin_t *a, void **slots, size_t max, size_t *count) {
     *count = 0;
     if (max == 0) return SLABBIN_OK;
     uint64_t avail = a->reserved_slots - live_now(a);
-    uint64_t n = avail == 0 ? next_capacity(a) : avail;   /* none free: one new slab's worth */
+    uint64_t n = avail == 0 ? capacity_at(a, next_step(a)) : avail;   /* none free: a new slab */
     if (n > max) n = max;
     int rc = slabbin_alloc_batch(a, slots, (size_t)n);
     if (rc == SLABBIN_OK) *count = (size_t)n;

@@ -41,7 +41,7 @@ void sb_rebuild_free_list_checked(slabbin_t *a) {
     size_t head_off = 0;
     for (size_t si = 0; si < a->nslabs; si++) {
         slab_t *s = a->slabs[si];
-        size_t n = bumped_in(a, si);
+        size_t n = bumped_in(a, s);
         for (size_t i = 0; i < n; i++) {
             if (!bit_get(s, i)) {
                 void *p = s->base + i * a->stride;
@@ -152,7 +152,7 @@ static void compact_slabs(slabbin_t *a) {
     } else {
         a->cur = kept - 1;
         a->bump_slab = a->slabs[a->cur];
-        a->bump = a->bump_end = a->bump_slab->base + a->bump_slab->bytes;
+        a->bump = a->bump_end = a->bump_slab->base + slab_size(a, a->bump_slab);
         a->bump_idx = a->bump_slab->capacity;
     }
     a->cur_first = slots_before(a, a->cur);
@@ -175,11 +175,10 @@ size_t slabbin_trim(slabbin_t *a) {
     size_t ngone = 0, released = 0;
     for (size_t i = 0; i < n; i++) {
         slab_t *s = a->slabs[i];
-        if (bumped_in(a, i) == free_in[i]) {        /* no live slot */
+        if (bumped_in(a, s) == free_in[i]) {        /* no live slot */
             gone[ngone++] = s;
-            released += s->bytes;
-            a->reserved_slots -= s->capacity;
-            a->reserved_bytes -= s->bytes;
+            released += slab_size(a, s);
+            reserved_drop(a, s);
             s->index = SIZE_MAX;                    /* mark, for the free-list filter */
         }
     }
