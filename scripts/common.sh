@@ -37,7 +37,8 @@ slabbin_ensure_built() {
   fi
   slabbin_prerequisites
   echo "slabbin: building (mvn package, tests skipped) ..." >&2
-  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true package >&2)
+  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true \
+     -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2)
 }
 
 # The project's version, as the top pom.xml declares it (e.g. 0.1.0-SNAPSHOT).
