@@ -31,6 +31,11 @@ final class ChildJvm {
         String all() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
+
+        /** Whether the child printed exactly this line on standard output. */
+        boolean printed(String line) {
+            return out.lines().anyMatch(line::equals);
+        }
     }
 
     private final List<String> jvmArgs = new ArrayList<>();
@@ -80,8 +85,10 @@ final class ChildJvm {
     /** Runs the child to its end (at most {@value #TIMEOUT_SECONDS} s). */
     Result run(String... mainArgs) throws Exception {
         Process p = start(mainArgs);
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        CompletableFuture<String> out =
+                CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err =
+                CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             fail("child JVM timed out after " + TIMEOUT_SECONDS + " s: " + p.info().commandLine()

@@ -56,7 +56,8 @@ class SlabbinLoaderTest {
 
     @BeforeAll
     static void jarWithTheLibraryAndANoexecMount() throws Exception {
-        try (InputStream in = SlabbinLoaderTest.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        ClassLoader loader = SlabbinLoaderTest.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
             assertTrue(in != null, RESOURCE + " is not on the test class path");
             library = in.readAllBytes();
         }
@@ -127,8 +128,7 @@ class SlabbinLoaderTest {
         ChildJvm.Result r = fromJar().jvmArgs("-Djna.tmpdir=" + noexec)
                 .env("XDG_CACHE_HOME", cache.toString()).run("allocate");
         assertEquals(0, r.exit(), r.all());
-        assertTrue(r.out().contains("loaded " + cache.resolve("slabbin").resolve(extracted(0))
-                + "\n"), r.all());
+        assertTrue(r.printed("loaded " + cache.resolve("slabbin").resolve(extracted(0))), r.all());
         assertTrue(r.out().contains("slot true"), r.all());
     }
 
@@ -164,7 +164,7 @@ class SlabbinLoaderTest {
                         "-Dslabbin.tmpdir=" + dir)
                 .env("XDG_CACHE_HOME", noexec.resolve("xdg").toString()).run("allocate");
         assertEquals(0, r.exit(), r.all());
-        assertTrue(r.out().contains("loaded " + dir.resolve(extracted(0)) + "\n"), r.all());
+        assertTrue(r.printed("loaded " + dir.resolve(extracted(0))), r.all());
         assertEquals(List.of(extracted(0)), names(dir));
     }
 
@@ -178,7 +178,7 @@ class SlabbinLoaderTest {
                 .env("XDG_CACHE_HOME", xdg.toString()).run("allocate");
         assertEquals(0, r.exit(), r.all());
         Path file = xdg.resolve("slabbin").resolve(extracted(0));
-        assertTrue(r.out().contains("loaded " + file + "\n"), r.all());
+        assertTrue(r.printed("loaded " + file), r.all());
         assertArrayEquals(library, Files.readAllBytes(file));
         assertEquals(List.of(), names(tmp));
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -258,8 +258,7 @@ class SlabbinLoaderTest {
             for (Future<ChildJvm.Result> f : runs) {
                 ChildJvm.Result r = f.get(5, TimeUnit.MINUTES);
                 assertEquals(3, r.exit(), r.all());
-                assertTrue(r.out().contains("loaded " + dir.resolve(extracted(0)) + "\n"),
-                        r.all());
+                assertTrue(r.printed("loaded " + dir.resolve(extracted(0))), r.all());
                 assertTrue(r.out().contains("slot true"), r.all());
             }
         } finally {
@@ -297,19 +296,19 @@ class SlabbinLoaderTest {
                 .jvmArgs("-Dslabbin.library.path=" + path, "-Dslabbin.tmpdir=" + dir)
                 .run("loaders");
         assertEquals(0, r.exit(), r.all());
-        assertTrue(r.out().contains("loader1 loaded " + path + " slot true\n"), r.all());
-        assertTrue(r.out().contains("loader2 loaded " + dir.resolve(extracted(1))
-                + " slot true\n"), r.all());
+        assertTrue(r.printed("loader1 loaded " + path + " slot true"), r.all());
+        assertTrue(r.printed("loader2 loaded " + dir.resolve(extracted(1))
+                + " slot true"), r.all());
     }
 
     @Test
     void twoClassLoadersFindingTheLibraryInTheJarBothLoad(@TempDir Path dir) throws Exception {
         ChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders");
         assertEquals(0, r.exit(), r.all());
-        assertTrue(r.out().contains("loader1 loaded " + dir.resolve(extracted(0))
-                + " slot true\n"), r.all());
-        assertTrue(r.out().contains("loader2 loaded " + dir.resolve(extracted(1))
-                + " slot true\n"), r.all());
+        assertTrue(r.printed("loader1 loaded " + dir.resolve(extracted(0))
+                + " slot true"), r.all());
+        assertTrue(r.printed("loader2 loaded " + dir.resolve(extracted(1))
+                + " slot true"), r.all());
         assertEquals(Stream.of(extracted(0), extracted(1)).sorted().collect(Collectors.toList()),
                 names(dir));
     }
