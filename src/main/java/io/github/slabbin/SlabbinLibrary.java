@@ -62,8 +62,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * the next one is tried.
  *
  * <p>A second class loader in the same JVM cannot load the file another one loaded (the JVM
- * refuses); it loads a copy named {@code libslabbin-<hash>-<n>.so} instead (n from 1 to
- * {@value #MAX_LOADER_COPIES}), the explicit {@value #LIBRARY_PATH_PROPERTY} file included.
+ * refuses); it loads a copy named {@code libslabbin-<hash>-<n>.so} in the extraction directory
+ * instead (n from 1 to 8), the explicit {@value #LIBRARY_PATH_PROPERTY} file included.
  *
  * <p>Every library is verified before it is accepted: it must answer the version check (a JNI
  * entry point of slabbin's library) with ABI {@value #ABI_VERSION}. Another library (say libz
@@ -98,7 +98,7 @@ public final class SlabbinLibrary {
     public static final String MUSL_SUFFIX = "-musl";
 
     /** Copies of one library file for further class loaders in one JVM: 1 to {@value}. */
-    static final int MAX_LOADER_COPIES = 8;
+    private static final int MAX_LOADER_COPIES = 8;
 
     private static final String NAME = "slabbin";
     private static final String ANOTHER_LOADER = "already loaded in another classloader";
@@ -167,9 +167,9 @@ public final class SlabbinLibrary {
     private enum Outcome { LOADED, FAILED, IN_ANOTHER_LOADER }
 
     private static String doLoad() {
-        Attempts attempts = new Attempts();
-        String explicit = System.getProperty(LIBRARY_PATH_PROPERTY);
-        if (explicit != null && !explicit.isBlank()) {
+        String explicit = property(LIBRARY_PATH_PROPERTY);
+        Attempts attempts = new Attempts(explicit != null);
+        if (explicit != null) {
             String source = "-D" + LIBRARY_PATH_PROPERTY + "=" + explicit;
             Path file = Path.of(explicit).toAbsolutePath();
             Outcome o = tryLoad(file, source, attempts);
@@ -225,6 +225,12 @@ public final class SlabbinLibrary {
         return "java.library.path";
     }
 
+    /** A system property's value, or null when it is unset or blank. */
+    private static String property(String name) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
     /** The file behind a {@code file:} URL, else null (a JAR entry, or not a path). */
     private static Path plainFile(URL url) {
         if (!"file".equals(url.getProtocol())) {
@@ -245,9 +251,7 @@ public final class SlabbinLibrary {
         try {
             System.load(file.toString());
         } catch (UnsatisfiedLinkError e) {
-            attempts.failed(source + " (" + file + ")", e);
-            String m = e.getMessage();
-            return m != null && m.contains(ANOTHER_LOADER) ? Outcome.IN_ANOTHER_LOADER
+            return attempts.failed(source + " (" + file + ")", e) ? Outcome.IN_ANOTHER_LOADER
                     : Outcome.FAILED;
         } catch (IllegalCallerException e) {
             throw nativeAccessDenied(e);
@@ -335,14 +339,14 @@ public final class SlabbinLibrary {
 
     /** The extraction directories, in the order they are tried (see the class comment). */
     static List<Path> extractionDirs() {
-        String explicit = System.getProperty(TMPDIR_PROPERTY);
-        if (explicit != null && !explicit.isBlank()) {
+        String explicit = property(TMPDIR_PROPERTY);
+        if (explicit != null) {
             return List.of(Path.of(explicit).toAbsolutePath());
         }
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
         Set<Path> dirs = new LinkedHashSet<>();
-        String jna = System.getProperty("jna.tmpdir");
-        if (jna != null && !jna.isBlank()) {
+        String jna = property("jna.tmpdir");
+        if (jna != null) {
             dirs.add(Path.of(jna, "slabbin-" + user).toAbsolutePath());
         }
         Path cache = userCacheDir();
@@ -414,8 +418,7 @@ public final class SlabbinLibrary {
                 Files.createDirectories(dir);
             }
         }
-        String explicit = System.getProperty(TMPDIR_PROPERTY);
-        if (!posix || (explicit != null && !explicit.isBlank())) {
+        if (!posix || property(TMPDIR_PROPERTY) != null) {
             return;
         }
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class,
@@ -479,21 +482,33 @@ public final class SlabbinLibrary {
     private static final class Attempts {
         private final List<String> lines = new ArrayList<>();
         private final List<Throwable> errors = new ArrayList<>();
+        private final boolean explicit;
         private boolean noexec;
+        private int inAnotherLoader;
+
+        Attempts(boolean explicit) {
+            this.explicit = explicit;
+        }
 
         void note(String line) {
             lines.add(line);
         }
 
-        void failed(String what, Throwable e) {
+        /** Records a failed attempt; true if the file is loaded by another class loader. */
+        boolean failed(String what, Throwable e) {
             String m = String.valueOf(e.getMessage());
             String hint = "";
             if (m.contains("failed to map segment") || m.contains("Operation not permitted")) {
                 noexec = true;
                 hint = " (a file system mounted noexec?)";
             }
+            boolean another = m.contains(ANOTHER_LOADER);
+            if (another) {
+                inAnotherLoader++;
+            }
             lines.add(what + ": " + e.getClass().getSimpleName() + ": " + m + hint);
             errors.add(e);
+            return another;
         }
 
         UnsatisfiedLinkError failure() {
@@ -503,13 +518,31 @@ public final class SlabbinLibrary {
             for (String t : lines) {
                 sb.append("\n  - ").append(t);
             }
-            sb.append("\nSet -D").append(TMPDIR_PROPERTY).append("=DIR to extract the library to ")
-                    .append("a directory that allows loading native code")
-                    .append(noexec ? " (not on a file system mounted noexec)" : "")
-                    .append(", or -D").append(LIBRARY_PATH_PROPERTY).append("=/path/to/")
-                    .append(libraryFileName())
-                    .append(" to load a file directly (build one for this platform with mvn "
-                            + "package).");
+            if (inAnotherLoader > 0) {
+                sb.append("\nOther class loaders of this JVM hold ").append(inAnotherLoader)
+                        .append(" of the files tried (a file loads in one class loader only; ")
+                        .append("slabbin uses copies for up to ").append(MAX_LOADER_COPIES + 1)
+                        .append(" class loaders): load slabbin in one class loader the others ")
+                        .append("share, such as a common parent.");
+            }
+            if (explicit) {
+                sb.append("\n-D").append(LIBRARY_PATH_PROPERTY).append(" is set, so nothing ")
+                        .append("else was tried: point it to slabbin's ").append(libraryFileName())
+                        .append(" for ").append(platformPrefix())
+                        .append(", or leave it unset to use the library in the JAR.");
+            }
+            if (!explicit || inAnotherLoader > 0 || noexec) {
+                sb.append("\nSet -D").append(TMPDIR_PROPERTY)
+                        .append("=DIR to extract the library to a directory that allows loading ")
+                        .append("native code").append(noexec ? " (not on a file system mounted "
+                                + "noexec)" : "");
+                if (!explicit) {
+                    sb.append(", or -D").append(LIBRARY_PATH_PROPERTY).append("=/path/to/")
+                            .append(libraryFileName()).append(" to load a file directly (build ")
+                            .append("one for this platform with mvn package)");
+                }
+                sb.append('.');
+            }
             UnsatisfiedLinkError e = new UnsatisfiedLinkError(sb.toString());
             errors.forEach(e::addSuppressed);
             return e;

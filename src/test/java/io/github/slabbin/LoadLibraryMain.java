@@ -1,6 +1,7 @@
 package io.github.slabbin;
 
 import java.io.File;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
@@ -21,8 +22,8 @@ import java.util.List;
  *   <li>{@code halt}: load, allocate, then end with {@code Runtime.halt(3)} (no shutdown
  *       hooks, no deleteOnExit);</li>
  *   <li>{@code wait}: load, then sleep up to a minute (for {@code kill -9});</li>
- *   <li>{@code loaders}: in two fresh class loaders over the class path, load and allocate in
- *       each;</li>
+ *   <li>{@code loaders [n]}: in n (default 2) fresh class loaders over the class path, load and
+ *       allocate in each;</li>
  *   <li>{@code smoke}: load, then allocate, write, read (through two APIs), free, close.</li>
  * </ul>
  */
@@ -32,7 +33,7 @@ public final class LoadLibraryMain {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "";
         if (mode.equals("loaders")) {
-            twoClassLoaders();
+            classLoaders(args.length > 1 ? Integer.parseInt(args[1]) : 2);
             return;
         }
         if (mode.equals("allocate-only")) {
@@ -90,18 +91,27 @@ public final class LoadLibraryMain {
         System.out.println("smoke: closed");
     }
 
-    /** Loads and allocates in two class loaders that share no slabbin class (parent: platform). */
-    private static void twoClassLoaders() throws Exception {
+    /**
+     * Loads and allocates in {@code n} class loaders that share no slabbin class (parent: the
+     * platform class loader); prints one line per loader, its failure's message included.
+     */
+    private static void classLoaders(int n) throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             urls.add(Path.of(e).toUri().toURL());
         }
-        for (int i = 1; i <= 2; i++) {
+        for (int i = 1; i <= n; i++) {
             @SuppressWarnings("resource") // stays open: the library it loaded stays loaded
             URLClassLoader l = new URLClassLoader("loader" + i, urls.toArray(URL[]::new),
                     ClassLoader.getPlatformClassLoader());
             Class<?> lib = Class.forName(SlabbinLibrary.class.getName(), true, l);
-            String from = (String) lib.getMethod("load").invoke(null);
+            String from;
+            try {
+                from = (String) lib.getMethod("load").invoke(null);
+            } catch (InvocationTargetException e) {
+                System.out.println("loader" + i + " failed: " + e.getCause());
+                continue;
+            }
             Class<?> main = Class.forName(LoadLibraryMain.class.getName(), true, l);
             var allocate = main.getDeclaredMethod("allocateOne");
             allocate.setAccessible(true);

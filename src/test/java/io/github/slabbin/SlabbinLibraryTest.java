@@ -93,7 +93,11 @@ class SlabbinLibraryTest {
         assertTrue(err.contains("for platform " + SlabbinLibrary.platformPrefix()), err);
         assertTrue(err.contains("-Dslabbin.library.path=/nonexistent/libslabbin.so ("
                 + "/nonexistent/libslabbin.so): UnsatisfiedLinkError"), err);
-        assertTrue(err.contains("Set -Dslabbin.tmpdir=DIR"), err);
+        assertTrue(err.contains("\n-Dslabbin.library.path is set, so nothing else was tried: "
+                + "point it to slabbin's " + SlabbinLibrary.libraryFileName() + " for "
+                + SlabbinLibrary.platformPrefix() + ", or leave it unset to use the library in "
+                + "the JAR."), err);
+        assertFalse(err.contains("-Dslabbin.tmpdir"), err);
         assertFalse(r.out().contains("loaded"), r.out());
     }
 

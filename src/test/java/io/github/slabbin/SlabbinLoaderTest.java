@@ -313,6 +313,24 @@ class SlabbinLoaderTest {
                 names(dir));
     }
 
+    @Test
+    void aTenthClassLoaderIsToldWhatHoldsTheCopies(@TempDir Path dir) throws Exception {
+        ChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders", "10");
+        assertEquals(0, r.exit(), r.all());
+        for (int i = 1; i <= 9; i++) {
+            assertTrue(r.printed("loader" + i + " loaded " + dir.resolve(extracted(i - 1))
+                    + " slot true"), r.all());
+        }
+        String tenth = r.out().lines().filter(l -> l.startsWith("loader10 failed: "))
+                .findFirst().orElse("");
+        assertTrue(tenth.startsWith("loader10 failed: java.lang.UnsatisfiedLinkError: slabbin: "
+                + "cannot load the native library"), r.all());
+        assertTrue(r.out().contains("Other class loaders of this JVM hold 9 of the files tried (a "
+                + "file loads in one class loader only; slabbin uses copies for up to 9 class "
+                + "loaders): load slabbin in one class loader the others share, such as a common "
+                + "parent."), r.all());
+    }
+
     // JDK 24+: native access denied
 
     @Test
