@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Entry points start on a cache line, as the core's do (HOT_ENTRY in slabbin.c). */
+/* Entry points start on a cache line, as the core's do (HOT_ENTRY in slabbin_internal.h). */
 #define MFL_NOINLINE __attribute__((noinline, aligned(64)))
 #define MFL_COLD __attribute__((noinline, cold))
 #define MFL_UNLIKELY(x) __builtin_expect(!!(x), 0)

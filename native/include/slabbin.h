@@ -23,6 +23,16 @@
  *   A per-slab bitmap records which slots are allocated. Foreign addresses are never read.
  *   Allocation validates the free-list link it pops, so a write into a freed slot (use after
  *   free) is reported as SLABBIN_ECORRUPT instead of handing out a wild pointer.
+ *   Debug (SLABBIN_DEBUG): checked mode, plus poisoning, for hunting use-after-free bugs in the
+ *   caller. Every slot freed (slabbin_free, slabbin_free_batch, slabbin_reset for the slots
+ *   handed out before it) has bytes [0, stride) filled with SLABBIN_POISON_BYTE, then its
+ *   free-list link written in its first sizeof(void *) bytes. Every slot popped from the free
+ *   list (slabbin_alloc, slabbin_alloc_zeroed, slabbin_alloc_batch, slabbin_alloc_upto) has bytes
+ *   [sizeof(void *), stride) verified; a damaged one makes the allocation return SLABBIN_ECORRUPT
+ *   (nothing allocated; the slot is poisoned again and stays free, so the next call succeeds) and
+ *   slabbin_last_corruption() names the slot and the first damaged byte. Slots never handed out
+ *   (bumped fresh) are not checked. Cost: a free writes the whole stride, an allocation from the
+ *   free list reads it, and every free and pop takes the owner-lookup path (no fast window).
  *   Unchecked (SLABBIN_UNCHECKED): no validation and no bitmap. Freeing anything but a currently
  *   allocated slot of this allocator, or writing to a slot after freeing it, is undefined
  *   behaviour, exactly as in the Rust crate.
@@ -65,6 +75,12 @@ extern "C" {
 /** Flag for slabbin_create(): skip every validation (see "Modes" above). */
 #define SLABBIN_UNCHECKED 1u
 
+/** Flag for slabbin_create(): debug mode. Implies checked validation; combined with
+ *  SLABBIN_UNCHECKED it is SLABBIN_EINVAL. */
+#define SLABBIN_DEBUG 2u
+/** The byte debug mode writes over every freed slot. */
+#define SLABBIN_POISON_BYTE 0xDB
+
 /** Status codes. */
 enum slabbin_status {
     /** Success. */
@@ -85,9 +101,11 @@ enum slabbin_status {
     /** The start of a slot of this allocator that is not currently allocated: freed already
      *  (double free) or never handed out. Checked mode only. */
     SLABBIN_EDOUBLEFREE = -5,
-    /** A free slot's free-list link was overwritten: the slot was written after it was freed
-     *  (use after free). Returned by allocation in checked mode; the free list is rebuilt from the
-     *  bitmaps before returning, so the allocator stays usable. */
+    /** A free slot's free-list link was overwritten, or in debug mode any byte of a free slot:
+     *  the slot was written after it was freed (use after free). Returned by allocation in
+     *  checked mode; nothing is allocated, the free list is rebuilt from the bitmaps (a damaged
+     *  link) or the slot poisoned again (debug mode, damage after the link), so the allocator
+     *  stays usable and the next call succeeds. slabbin_last_corruption() tells which slot. */
     SLABBIN_ECORRUPT = -6
 };
 
@@ -120,7 +138,7 @@ SLABBIN_API int slabbin_layout_stride(size_t slot_size, size_t slot_alignment, s
  * @param slot_size      bytes per slot, >= 1
  * @param slot_alignment power of two, 1..SLABBIN_MAX_ALIGNMENT
  * @param slab_capacity  slots per slab, >= 1; capacity * stride must fit in PTRDIFF_MAX
- * @param flags          0 (checked) or SLABBIN_UNCHECKED
+ * @param flags          0 (checked), SLABBIN_UNCHECKED or SLABBIN_DEBUG (not both: EINVAL)
  * @return SLABBIN_OK, SLABBIN_EINVAL or SLABBIN_ENOMEM
  */
 SLABBIN_API int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
@@ -211,6 +229,27 @@ SLABBIN_API void slabbin_set_reserve_limit(slabbin_t *a, uint64_t max_bytes);
 
 /** 1 if the allocator was created with SLABBIN_UNCHECKED, else 0. */
 SLABBIN_API int slabbin_is_unchecked(const slabbin_t *a);
+
+/** Fills bytes [0, stride) of `slot` with SLABBIN_POISON_BYTE. No-op unless debug mode (and for
+ *  a NULL allocator or slot). `slot` must be the start of a slot of `a`; it is not validated.
+ *  Meant for callers that keep freed slots themselves (a magazine) and check them with
+ *  slabbin_poison_damage() before handing them out again. */
+SLABBIN_API void slabbin_poison(const slabbin_t *a, void *slot);
+
+/** First offset in [from, stride) of `slot` whose byte is not SLABBIN_POISON_BYTE, or -1 if
+ *  all are intact (or not debug mode, or a NULL allocator or slot). Bytes only are read. */
+SLABBIN_API ptrdiff_t slabbin_poison_damage(const slabbin_t *a, const void *slot, size_t from);
+
+/**
+ * After a call returned SLABBIN_ECORRUPT: the freed slot found damaged and the first damaged
+ * byte offset in it (an offset below sizeof(void *) means the free-list link; a damaged link is
+ * reported at offset 0). *slot is NULL when a bump found the free list cut short (a link
+ * overwritten with NULL, checked mode without debug): the damaged slot was handed out by then
+ * and cannot be named. Later successful calls do not clear it.
+ * @return SLABBIN_OK, or SLABBIN_EINVAL when no corruption has been reported by this allocator
+ *         (or a NULL argument)
+ */
+SLABBIN_API int slabbin_last_corruption(const slabbin_t *a, void **slot, size_t *offset);
 
 /** A short English description of a status code ("double free", ...); never NULL. */
 SLABBIN_API const char *slabbin_strerror(int status);

@@ -1,6 +1,8 @@
 /*
- * replay_jni.c - JNI entry points of io.github.slabbin.replay.NativeReplay: copy a decoded trace
- * into C arrays once, replay it in C as often as asked (replay.h), release it. Thin translation.
+ * replay_jni.c - JNI entry points of io.github.slabbin.replay.NativeReplay (in libslabbin_tools):
+ * copy a decoded trace into C arrays once, plan it and replay it in C as often as asked
+ * (replay.h), release it; and the replay contract's pattern and copy calls for the Java driver.
+ * Thin translation: every rule lives in replay.h.
  */
 #include <jni.h>
 #include <stdlib.h>
@@ -67,27 +69,96 @@ JNIEXPORT void JNICALL Java_io_github_slabbin_replay_NativeReplay_release(JNIEnv
     release((held_t *)(intptr_t)handle);
 }
 
+/* Copies the class tables of a routing out of Java arrays; 0, or -2 when out of memory. */
+typedef struct classes {
+    replay_classes_t c;
+    int64_t *sizes;
+    int32_t *of;
+} classes_t;
+
+static int classes_in(JNIEnv *env, classes_t *k, jlongArray classSize, jintArray classOf,
+                      jlong limit) {
+    jsize count = (*env)->GetArrayLength(env, classSize);
+    jsize lookup = (*env)->GetArrayLength(env, classOf);
+    k->sizes = malloc(((size_t)count + 1) * sizeof(int64_t));
+    k->of = malloc(((size_t)lookup + 1) * sizeof(int32_t));
+    if (k->sizes == NULL || k->of == NULL) return -2;
+    (*env)->GetLongArrayRegion(env, classSize, 0, count, (jlong *)k->sizes);
+    (*env)->GetIntArrayRegion(env, classOf, 0, lookup, (jint *)k->of);
+    /* the lookup table must reach the limit: (limit + 15) / 16 is its last index */
+    if (limit < 0 || (limit + 15) / 16 >= lookup) return -1;
+    k->c = (replay_classes_t){count, k->sizes, k->of, limit};
+    return 0;
+}
+
+static void classes_free(classes_t *k) {
+    free(k->sizes);
+    free(k->of);
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_plan(
+    JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
+    jboolean slabs, jbyteArray step, jintArray blockClass) {
+    (void)cls;
+    held_t *h = (held_t *)(intptr_t)handle;
+    classes_t k = {0};
+    uint8_t *st = malloc(h->t.events + 1);
+    int32_t *bc = malloc(((size_t)h->t.blocks + 1) * sizeof(int32_t));
+    int rc = st != NULL && bc != NULL ? classes_in(env, &k, classSize, classOf, limit) : -2;
+    if (rc == 0) rc = replay_plan(&h->t, &k.c, slabs, st, bc);
+    if (rc == 0) {
+        (*env)->SetByteArrayRegion(env, step, 0, (jsize)h->t.events, (const jbyte *)st);
+        (*env)->SetIntArrayRegion(env, blockClass, 0, h->t.blocks, (const jint *)bc);
+    }
+    classes_free(&k);
+    free(st);
+    free(bc);
+    return rc;
+}
+
 JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_run(
     JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
     jboolean slabs, jboolean full, jlongArray result) {
     (void)cls;
     held_t *h = (held_t *)(intptr_t)handle;
-    jsize count = (*env)->GetArrayLength(env, classSize);
-    jsize lookup = (*env)->GetArrayLength(env, classOf);
-    int64_t *sizes = malloc(((size_t)count + 1) * sizeof(int64_t));
-    int32_t *of = malloc(((size_t)lookup + 1) * sizeof(int32_t));
-    int rc = -2;
+    classes_t k = {0};
     replay_result_t r;
     memset(&r, 0, sizeof(r));
-    if (sizes != NULL && of != NULL) {
-        (*env)->GetLongArrayRegion(env, classSize, 0, count, (jlong *)sizes);
-        (*env)->GetIntArrayRegion(env, classOf, 0, lookup, (jint *)of);
-        replay_classes_t c = {count, sizes, of, limit};
-        rc = replay_run(&h->t, &c, slabs, full, &r);
-    }
-    free(sizes);
-    free(of);
+    int rc = classes_in(env, &k, classSize, classOf, limit);
+    if (rc == 0) rc = replay_run(&h->t, &k.c, slabs, full, &r);
+    classes_free(&k);
     jlong out[5] = {r.nanos, r.bad_event, r.reserved_peak, r.reserved_after_trim, r.slabs};
     (*env)->SetLongArrayRegion(env, result, 0, 5, out);
     return rc;
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_slabCapacity(JNIEnv *env,
+                                                                             jclass cls,
+                                                                             jlong classSize) {
+    (void)env;
+    (void)cls;
+    size_t cap = replay_slab_capacity(classSize);
+    return cap > INT32_MAX ? INT32_MAX : (jint)cap;
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_replay_NativeReplay_putPattern(
+    JNIEnv *env, jclass cls, jlong address, jlong size, jlong event, jboolean full) {
+    (void)env;
+    (void)cls;
+    replay_put_pattern((void *)(intptr_t)address, (uint64_t)size, (uint64_t)event, full);
+}
+
+JNIEXPORT jboolean JNICALL Java_io_github_slabbin_replay_NativeReplay_checkPattern(
+    JNIEnv *env, jclass cls, jlong address, jlong size, jlong event, jboolean full) {
+    (void)env;
+    (void)cls;
+    return replay_check_pattern((const void *)(intptr_t)address, (uint64_t)size, (uint64_t)event,
+                                full) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_io_github_slabbin_replay_NativeReplay_copy(
+    JNIEnv *env, jclass cls, jlong to, jlong from, jlong bytes) {
+    (void)env;
+    (void)cls;
+    memcpy((void *)(intptr_t)to, (const void *)(intptr_t)from, (size_t)bytes);
 }

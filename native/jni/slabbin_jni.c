@@ -8,7 +8,6 @@
  * user-space addresses on the supported 64-bit platforms are positive, so the two never collide.
  */
 #include <jni.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "io_github_slabbin_SlabbinNative.h"
@@ -161,26 +160,39 @@ JNIEXPORT jstring JNICALL Java_io_github_slabbin_SlabbinNative_strerror(JNIEnv *
     return (*env)->NewStringUTF(env, slabbin_strerror(status));
 }
 
-/* The system allocator behind the same kind of call, for comparisons (replay, benchmarks). */
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_malloc(JNIEnv *env, jclass cls,
-                                                                    jlong size) {
+/* Debug mode (SLABBIN_DEBUG): poisons a slot the caller keeps free itself (a magazine). */
+JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_poison(JNIEnv *env, jclass cls,
+                                                                   jlong h, jlong address) {
     (void)env;
     (void)cls;
-    return J(malloc((size_t)size));
+    slabbin_poison(A(h), P(address));
 }
 
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_realloc(JNIEnv *env, jclass cls,
-                                                                     jlong address, jlong size) {
+/* The first damaged offset in [from, stride) of a poisoned slot, or -1 if intact. */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_poisonDamage(JNIEnv *env,
+                                                                          jclass cls, jlong h,
+                                                                          jlong address,
+                                                                          jlong from) {
     (void)env;
     (void)cls;
-    return J(realloc(P(address), (size_t)size));
+    if (from < 0) return -1;
+    return (jlong)slabbin_poison_damage(A(h), P(address), (size_t)from);
 }
 
-JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_free(JNIEnv *env, jclass cls,
-                                                                 jlong address) {
-    (void)env;
+/* After SLABBIN_ECORRUPT: out[0] = the damaged slot, out[1] = its first damaged offset. Returns
+ * SLABBIN_OK, or SLABBIN_EINVAL when no corruption was reported (out untouched). */
+JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_lastCorruption(JNIEnv *env,
+                                                                           jclass cls, jlong h,
+                                                                           jlongArray out) {
     (void)cls;
-    free(P(address));
+    void *slot = NULL;
+    size_t offset = 0;
+    int rc = slabbin_last_corruption(A(h), &slot, &offset);
+    if (rc == SLABBIN_OK) {
+        jlong v[2] = {J(slot), (jlong)offset};
+        (*env)->SetLongArrayRegion(env, out, 0, 2, v);
+    }
+    return rc;
 }
 
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_zero(JNIEnv *env, jclass cls,
@@ -188,12 +200,4 @@ JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_zero(JNIEnv *env, jc
     (void)env;
     (void)cls;
     memset(P(address), 0, (size_t)bytes);
-}
-
-/* The cheapest possible crossing: the floor every JNI call pays. */
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_nop(JNIEnv *env, jclass cls,
-                                                                 jlong x) {
-    (void)env;
-    (void)cls;
-    return x;
 }

@@ -1,25 +1,33 @@
 /*
- * replay.h - replays a pre-decoded allocation trace through slabbin (one allocator per size class)
- * or through the system allocator (malloc/free), in a C loop: the allocator cost without the JVM.
- * Used by the `replay` tool (io.github.slabbin.replay) through JNI; plain C, no JNI here.
+ * replay.h - the replay contract and the C-driven replay of a pre-decoded allocation trace.
+ *
+ * The contract (contract.c) is the one definition of what a replay does, for both drivers: the
+ * C loop here (replay_run) and the Java loop of io.github.slabbin.replay.TraceReplayer, which
+ * calls these functions through JNI (native/jni/replay_jni.c) for its plan and its patterns.
  *
  * Events: op[i] is REPLAY_MALLOC, REPLAY_FREE or REPLAY_REALLOC; id[i] is the block (for REALLOC
  * the new block), old_id[i] the old block of a REALLOC, size[i] the requested bytes (MALLOC,
  * REALLOC). Block ids are dense, 0..blocks-1, each allocated at most once.
  *
- * Routing: a request of `size` bytes goes to size class class_of[(size + 15) / 16] when
- * size <= limit and that entry is >= 0, else to malloc. Class c has slots of class_size[c] bytes,
- * aligned to 16 bytes, in slabs of about 64 KiB. A realloc within one class keeps the slot; across
- * classes it moves and copies min(old, new) bytes. The system run sends every request to malloc.
+ * Routing (replay_route): a request of `size` bytes goes to size class class_of[(size + 15) / 16]
+ * when size <= limit and that entry is >= 0, else to the system allocator (REPLAY_SYSTEM). Class c
+ * has slots of class_size[c] bytes, aligned to REPLAY_ALIGNMENT bytes, in slabs of about
+ * REPLAY_SLAB_BYTES. A run without slabs sends every request to the system allocator.
  *
- * Verification: every block gets a pattern derived from the number of the event that allocated it:
- * its first and last 8 bytes (fewer for blocks under 8 bytes), or every byte when `full` is set,
- * written on allocation and checked before the block is freed or moved. The first mismatch stops
- * the replay and is reported by event number. Blocks still live after the last event are checked
- * and freed at the end; before that, every slab allocator is trimmed and the bytes it still
- * reserves are reported.
+ * Realloc (replay_realloc_step): within one class the slot stays (KEEP); from the system
+ * allocator to the system allocator it is realloc() (RESIZE); otherwise the block moves: a new
+ * block from the new class or malloc, min(old, new) bytes copied, the old block freed (MOVE).
  *
- * Not thread-safe; each call owns everything it creates.
+ * Patterns (replay_put_pattern, replay_check_pattern): every block gets a pattern derived from
+ * the number of the event that allocated it: its first and last 8 bytes (every byte of blocks
+ * under 8 bytes; blocks of 8 to 15 bytes are checked on their last 8 bytes, which overlap the
+ * first 8), or every byte when `full` is set, written on allocation and checked before the block
+ * is freed or moved.
+ * The first mismatch stops the replay and is reported by event number. Blocks still live after the
+ * last event are checked and freed at the end; before that, every slab allocator is trimmed and
+ * the bytes it still reserves are reported.
+ *
+ * Not thread-safe; each call owns everything it creates. Plain C, no JNI here.
  */
 #ifndef SLABBIN_REPLAY_H
 #define SLABBIN_REPLAY_H
@@ -27,9 +35,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Event kinds (the op array). */
 #define REPLAY_MALLOC 0
 #define REPLAY_FREE 1
 #define REPLAY_REALLOC 2
+
+/* Steps of a plan: what an event does under one routing (the step array). */
+#define REPLAY_STEP_ALLOC 0  /* allocate block id[i] from its class, or malloc */
+#define REPLAY_STEP_FREE 1   /* check and free block id[i] */
+#define REPLAY_STEP_KEEP 2   /* realloc within one class: check, the slot stays */
+#define REPLAY_STEP_RESIZE 3 /* realloc from malloc to malloc: check, realloc() */
+#define REPLAY_STEP_MOVE 4   /* realloc otherwise: check, allocate, copy min(old, new), free */
+
+/* The class of a block served by the system allocator. */
+#define REPLAY_SYSTEM (-1)
+/* Slot alignment of every size class, bytes. */
+#define REPLAY_ALIGNMENT 16
+/* Slab size every class aims at, bytes: slots per slab = max(1, REPLAY_SLAB_BYTES / stride). */
+#define REPLAY_SLAB_BYTES 65536
 
 typedef struct replay_trace {
     size_t events;
@@ -43,21 +66,56 @@ typedef struct replay_trace {
 typedef struct replay_classes {
     int32_t count;              /* number of size classes */
     const int64_t *class_size;  /* bytes per slot of each class */
-    const int32_t *class_of;    /* class index by (size + 15) / 16, -1 = system allocator */
+    const int32_t *class_of;    /* class index by (size + 15) / 16, REPLAY_SYSTEM = malloc;
+                                   limit / 16 + 1 entries */
     int64_t limit;              /* largest size routed to a class, bytes */
 } replay_classes_t;
 
 typedef struct replay_result {
     int64_t nanos;              /* wall time of the event loop (incl. final frees) */
-    int64_t bad_event;          /* first event whose block failed verification, or -1 */
+    int64_t bad_event;          /* first event whose block failed verification, or -1; the
+                                   event count when a block live at the end failed */
     int64_t reserved_peak;      /* bytes reserved by slabs after the last event (slabs never
                                    shrink during the run, so this is the peak) */
     int64_t reserved_after_trim;/* bytes reserved by slabs after trimming, live blocks kept */
     int64_t slabs;              /* slabs reserved after the last event */
 } replay_result_t;
 
+/* ---- The contract ---------------------------------------------------------------------- */
+
+/** The pattern word of the block allocated by event `event`. */
+uint64_t replay_pattern_of(uint64_t event);
+
+/** Writes the pattern of event `event` into the `size` bytes at p (see the header comment). */
+void replay_put_pattern(void *p, uint64_t size, uint64_t event, int full);
+
+/** 1 if the `size` bytes at p still hold the pattern of event `event`, else 0. */
+int replay_check_pattern(const void *p, uint64_t size, uint64_t event, int full);
+
+/** The class of a request of `size` bytes (>= 0), or REPLAY_SYSTEM. */
+int32_t replay_route(const replay_classes_t *c, int64_t size);
+
+/** Slots per slab of a class of `class_size` bytes: max(1, REPLAY_SLAB_BYTES / stride), or 0
+ *  when the size has no stride (slabbin_layout_stride refuses it). */
+size_t replay_slab_capacity(int64_t class_size);
+
+/** REPLAY_STEP_KEEP, _RESIZE or _MOVE for a realloc from a block of old_class to new_class. */
+int replay_realloc_step(int32_t old_class, int32_t new_class);
+
 /**
- * Replays the trace once. use_slabs != 0 routes through slabbin, else everything goes to malloc.
+ * The plan of a trace under a routing: step[i] for each of the t->events events, and
+ * block_class[b] (a class or REPLAY_SYSTEM) for each of the t->blocks blocks. use_slabs == 0
+ * routes everything to the system allocator.
+ * @return 0, or -1 for an invalid argument (a null pointer, an unknown op, an id out of range)
+ */
+int replay_plan(const replay_trace_t *t, const replay_classes_t *c, int use_slabs,
+                uint8_t *step, int32_t *block_class);
+
+/* ---- The C driver ---------------------------------------------------------------------- */
+
+/**
+ * Replays the trace once, following its plan. use_slabs != 0 routes through slabbin (one
+ * allocator per class), else everything goes to malloc.
  * @return 0, -1 for an invalid argument, -2 when an allocator refused memory
  */
 int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs, int full,

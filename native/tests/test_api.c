@@ -273,11 +273,13 @@ static void test_invalid_arguments(void) {
              SLABBIN_EINVAL);
     CHECK_RC(slabbin_create(&a, (size_t)1 << (sizeof(size_t) * 8 - 2), 8, 2, 0),
              SLABBIN_EINVAL);
-    CHECK_RC(slabbin_create(&a, 8, 8, 4, 2u), SLABBIN_EINVAL);
+    CHECK_RC(slabbin_create(&a, 8, 8, 4, 4u), SLABBIN_EINVAL);
     CHECK_RC(slabbin_create(&a, 8, 8, 4, 0x100u), SLABBIN_EINVAL);
     CHECK_RC(slabbin_create(&a, 8, 8, 4, 0x80000000u), SLABBIN_EINVAL);
     CHECK_RC(slabbin_create(&a, 8, 8, 4, UINT_MAX), SLABBIN_EINVAL);
-    CHECK_RC(slabbin_create(&a, 8, 8, 4, SLABBIN_UNCHECKED | 2u), SLABBIN_EINVAL);
+    CHECK_RC(slabbin_create(&a, 8, 8, 4, SLABBIN_UNCHECKED | 4u), SLABBIN_EINVAL);
+    CHECK_RC(slabbin_create(&a, 8, 8, 4, SLABBIN_UNCHECKED | SLABBIN_DEBUG), SLABBIN_EINVAL);
+    CHECK_RC(slabbin_create(&a, 8, 8, 4, SLABBIN_DEBUG | 4u), SLABBIN_EINVAL);
     CHECK(a == NULL);
 
     /* the largest slabs that fit are accepted (nothing is reserved yet); a reserve limit makes

@@ -9,7 +9,9 @@
  *     that they come back (any order) before the bump resumes, and LIFO holds for later frees.
  * Every live slot carries a pattern over its whole slot size, checked before it is freed (catches
  * overlapping slots); every address is checked for alignment; statistics are checked after every
- * operation; trim must release exactly the slabs without a live slot.
+ * operation; trim must release exactly the slabs without a live slot. slabbin_validate() checks
+ * every internal invariant after every operation. In debug mode every slot freed must be
+ * poisoned, and stay so while it is free.
  */
 #include "test_util.h"
 
@@ -29,6 +31,7 @@ typedef struct {
 typedef struct {
     size_t size, align, cap, stride, slab_bytes;
     int checked;
+    int debug;
     slabbin_t *a;
 
     mslab_t **by_addr;   /* sorted by base */
@@ -206,11 +209,17 @@ static int op_alloc(model_t *m, int zeroed) {
     return rc == SLABBIN_OK && model_alloc(m, p, zeroed);
 }
 
+/* Debug mode: a free slot holds the poison after its link. */
+static void check_poisoned(const model_t *m, const void *p) {
+    if (m->debug) CHECK_EQ(slabbin_poison_damage(m->a, p, sizeof(void *)), -1);
+}
+
 static int op_free(model_t *m) {
     if (m->nlive == 0) return 1;
     note(m, "free, live", m->nlive);
     void *p = model_take(m, rnd_below(m, m->nlive));
     CHECK_RC(slabbin_free(m->a, p), SLABBIN_OK);
+    check_poisoned(m, p);
     push_stack(m, p);
     if (m->checked) {
         CHECK_EQ(slabbin_is_allocated(m->a, p), 0);
@@ -241,7 +250,10 @@ static int op_free_batch(model_t *m) {
     size_t bad = 12345;
     CHECK_RC(slabbin_free_batch(m->a, arr, k, &bad), SLABBIN_OK);
     CHECK_EQ_U(bad, 12345);
-    for (size_t i = 0; i < k; i++) push_stack(m, arr[i]);
+    for (size_t i = 0; i < k; i++) {
+        check_poisoned(m, arr[i]);
+        push_stack(m, arr[i]);
+    }
     return 1;
 }
 
@@ -353,6 +365,7 @@ static void check_stats(model_t *m) {
 }
 
 static void check_all_live(model_t *m) {
+    for (size_t i = 0; i < m->nstack; i++) check_poisoned(m, m->stack[i]);
     size_t sum = 0;
     for (size_t i = 0; i < m->nslabs; i++) sum += m->by_order[i]->live;
     CHECK_EQ_U(sum, m->nlive);
@@ -386,7 +399,8 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
     m.size = size;
     m.align = align;
     m.cap = cap;
-    m.checked = flags == 0;
+    m.checked = (flags & SLABBIN_UNCHECKED) == 0;
+    m.debug = (flags & SLABBIN_DEBUG) != 0;
     m.cur = -1;
     m.rng = seed;
     REQUIRE_RC(slabbin_layout_stride(size, align, &m.stride), SLABBIN_OK);
@@ -419,12 +433,14 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
             if (ok && !want_alloc && (rnd(&m) & 1) == 0) ok = op_alloc(&m, 0);
         }
         check_stats(&m);
+        CHECK_VALID(m.a);
         if ((op & 4095) == 0) check_all_live(&m);
         if (t_failed != failed_at_start) ok = 0;
     }
     if (!ok) {
         fprintf(stderr, "model: layout (%zu, %zu) capacity %zu %s: stopped at op %llu\n", size,
-                align, cap, m.checked ? "checked" : "unchecked", (unsigned long long)m.ops);
+                align, cap, m.debug ? "debug" : m.checked ? "checked" : "unchecked",
+                (unsigned long long)m.ops);
         unsigned first = m.nhistory > 16 ? m.nhistory - 16 : 0;
         for (unsigned i = first; i < m.nhistory; i++) fprintf(stderr, "  %s\n", m.history[i % 16]);
     } else {
@@ -432,6 +448,7 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
         /* drain: free everything, then every slab is empty */
         while (m.nlive > 0) op_free(&m);
         check_stats(&m);
+        CHECK_VALID(m.a);
         CHECK_EQ_U(slabbin_trim(m.a), m.nslabs * m.slab_bytes);
         CHECK_EQ_U(t_stats(m.a).slab_count, 0);
     }
@@ -443,24 +460,31 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
     free(m.stack);
 }
 
+/* slabbin_validate() after every operation is O(slots handed out): the configurations keep
+ * ops * max_live near 20 million, small live sets running longer. */
 int main(void) {
     static const struct {
         size_t size, align, cap;
         unsigned flags;
         size_t max_live;
+        uint64_t nops;
     } configs[] = {
-        {24, 16, 64, 0, 3000},
-        {24, 16, 64, SLABBIN_UNCHECKED, 3000},
-        {1, 1, 1, 0, 600},
-        {100, 8, 7, SLABBIN_UNCHECKED, 2000},
-        {9, 1, 13, 0, 2000},
-        {8, 4096, 3, 0, 500},
-        {40, 8, 1000, SLABBIN_UNCHECKED, 4000},
-        {17, 2, 5, SLABBIN_UNCHECKED, 1500},
+        {24, 16, 64, 0, 3000, 8000},
+        {24, 16, 64, 0, 300, 60000},
+        {24, 16, 64, SLABBIN_UNCHECKED, 3000, 8000},
+        {24, 16, 64, SLABBIN_UNCHECKED, 300, 60000},
+        {1, 1, 1, 0, 300, 60000},
+        {100, 8, 7, SLABBIN_UNCHECKED, 300, 60000},
+        {9, 1, 13, 0, 300, 60000},
+        {8, 4096, 3, 0, 200, 60000},
+        {40, 8, 1000, SLABBIN_UNCHECKED, 4000, 5000},
+        {17, 2, 5, SLABBIN_UNCHECKED, 300, 60000},
+        {24, 8, 16, SLABBIN_DEBUG, 300, 60000},
+        {9, 1, 5, SLABBIN_DEBUG, 200, 60000},
     };
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
         run_model(configs[i].size, configs[i].align, configs[i].cap, configs[i].flags,
-                  UINT64_C(0x5EED) + i, 200000, configs[i].max_live);
+                  UINT64_C(0x5EED) + i, configs[i].nops, configs[i].max_live);
     }
     return test_summary();
 }

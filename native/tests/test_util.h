@@ -9,6 +9,7 @@
 #define SLABBIN_TEST_UTIL_H
 
 #include "slabbin.h"
+#include "slabbin_validate.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -165,6 +166,16 @@ static inline int t_all_bytes(const void *p, size_t n, unsigned char v) {
     }
     return 1;
 }
+
+/* slabbin_validate(): every internal invariant holds (the broken one is printed). */
+#define CHECK_VALID(a)                                                                          \
+    do {                                                                                        \
+        char t_why_[200];                                                                       \
+        int t_rc_ = slabbin_validate((a), t_why_, sizeof t_why_);                               \
+        if (t_rc_ != SLABBIN_OK && t_failed < T_MAX_REPORTS)                                    \
+            fprintf(stderr, "    validate: %s\n", t_why_);                                      \
+        CHECK_RC(t_rc_, SLABBIN_OK);                                                            \
+    } while (0)
 
 static inline void *t_off(void *p, size_t bytes) { return (unsigned char *)p + bytes; }
 

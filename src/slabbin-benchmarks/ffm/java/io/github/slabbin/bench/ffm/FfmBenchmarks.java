@@ -1,0 +1,88 @@
+package io.github.slabbin.bench.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The Foreign Function and Memory API (JDK 22 and later) on the same work as
+ * {@code io.github.slabbin.bench.SlabbinBenchmarks}: one allocation plus one free of 32 bytes, in
+ * nanoseconds per pair. Compiled and run with a recent JDK by {@code scripts/bench} only; the
+ * Maven build never compiles this folder.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+public class FfmBenchmarks {
+    static final long SIZE = 32;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final FunctionDescriptor MALLOC =
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+    private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
+
+    private static final MethodHandle MALLOC_HANDLE = downcall("malloc", MALLOC);
+    private static final MethodHandle FREE_HANDLE = downcall("free", FREE);
+    private static final MethodHandle MALLOC_CRITICAL =
+            downcall("malloc", MALLOC, Linker.Option.critical(false));
+    private static final MethodHandle FREE_CRITICAL =
+            downcall("free", FREE, Linker.Option.critical(false));
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(String name, FunctionDescriptor fd,
+                                         Linker.Option... options) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("no symbol " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /**
+     * Downcalls to the C library's {@code malloc} and {@code free}.
+     *
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    public void mallocFree() throws Throwable {
+        MemorySegment p = (MemorySegment) MALLOC_HANDLE.invokeExact(SIZE);
+        FREE_HANDLE.invokeExact(p);
+    }
+
+    /**
+     * The same downcalls linked with {@code Linker.Option.critical(false)}: no thread-state
+     * transition around the call.
+     *
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    public void mallocFreeCritical() throws Throwable {
+        MemorySegment p = (MemorySegment) MALLOC_CRITICAL.invokeExact(SIZE);
+        FREE_CRITICAL.invokeExact(p);
+    }
+
+    /**
+     * A confined arena per pair: {@code Arena.ofConfined()}, {@code allocate(32)} (zeroed), then
+     * {@code close()}, which frees it.
+     *
+     * @param bh consumes the segment
+     */
+    @Benchmark
+    public void confinedArena(Blackhole bh) {
+        try (Arena arena = Arena.ofConfined()) {
+            bh.consume(arena.allocate(SIZE));
+        }
+    }
+}
