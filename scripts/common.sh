@@ -57,7 +57,8 @@ declare -A SLABBIN_CROSS_PACKAGES=(
 slabbin_tool() {
   case $1 in
     /*) [[ -e $1 ]] && echo "$1" ;;
-    wine64) command -v wine64 2>/dev/null || { [[ -x /usr/lib/wine/wine64 ]] && echo /usr/lib/wine/wine64; } ;;
+    wine64) command -v wine64 2>/dev/null ||
+              { [[ -x /usr/lib/wine/wine64 ]] && echo /usr/lib/wine/wine64; } ;;
     *) command -v "$1" 2>/dev/null ;;
   esac
 }
