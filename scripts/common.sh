@@ -4,6 +4,18 @@
 SLABBIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SLABBIN_CLI="$SLABBIN_ROOT/target/slabbin-cli.jar"
 
+# Installs Debian packages (arguments as for apt-get install) with apt-get, if it is there and we
+# are root; returns 1 otherwise or when the installation fails. Runs apt-get update once.
+slabbin_apt_install() {
+  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]] || return 1
+  echo "slabbin: installing $* with apt-get" >&2
+  if [[ -z ${SLABBIN_APT_UPDATED:-} ]]; then
+    apt-get update -qq >&2 || return 1
+    export SLABBIN_APT_UPDATED=1                  # also for the scripts this one calls
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
 # Installs what the build needs and is missing (cmake, a C compiler; fontconfig and a font, which
 # the benchmark report's chart needs to measure its text) with apt-get where that is possible;
 # otherwise says what to install. Java 17+ and Maven must be there already.
@@ -13,14 +25,9 @@ slabbin_prerequisites() {
   command -v cc >/dev/null 2>&1 || missing+=(gcc)
   command -v make >/dev/null 2>&1 || missing+=(make)
   [[ -n $(fc-list 2>/dev/null | head -n 1) ]] || missing+=(fontconfig fonts-dejavu-core)
-  if ((${#missing[@]})); then
-    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
-      echo "slabbin: installing ${missing[*]} with apt-get" >&2
-      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
-    else
-      echo "slabbin: please install: ${missing[*]} (needed to build and test)" >&2
-      return 1
-    fi
+  if ((${#missing[@]})) && ! slabbin_apt_install "${missing[@]}"; then
+    echo "slabbin: please install: ${missing[*]} (needed to build and test)" >&2
+    return 1
   fi
   for tool in java mvn; do
     command -v "$tool" >/dev/null 2>&1 || { echo "slabbin: $tool is required (JDK 17+, Maven 3.8+)" >&2; return 1; }
@@ -82,10 +89,7 @@ slabbin_cross_prerequisites() {
   done
   ((${#packages[@]})) || return 0
   if slabbin_can_apt; then
-    echo "slabbin: installing ${packages[*]} with apt-get" >&2
-    apt-get update -qq -o DPkg::Lock::Timeout=600 >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -o DPkg::Lock::Timeout=600 "${packages[@]}" >&2
+    slabbin_apt_install --no-install-recommends -o DPkg::Lock::Timeout=600 "${packages[@]}"
   else
     echo "slabbin: not root or no apt-get: not installing ${packages[*]};" \
       "the platforms that need them are skipped" >&2
@@ -103,4 +107,41 @@ slabbin_ensure_built() {
   slabbin_prerequisites
   echo "slabbin: building (mvn package, tests skipped) ..." >&2
   (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true package >&2)
+}
+
+# clang and its libFuzzer runtime, for scripts/fuzz: installs clang and libclang-rt-<version>-dev
+# with apt-get when missing; returns 1, saying why, when -fsanitize=fuzzer still cannot link.
+slabbin_fuzz_prerequisites() {
+  if ! command -v clang >/dev/null 2>&1 && ! slabbin_apt_install --no-install-recommends clang; then
+    echo "slabbin: clang not found and not installable here" >&2
+    return 1
+  fi
+  slabbin_libfuzzer_links && return 0
+  local rt
+  rt="libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+  slabbin_apt_install --no-install-recommends "$rt" && slabbin_libfuzzer_links && return 0
+  echo "slabbin: clang cannot link -fsanitize=fuzzer (libFuzzer runtime missing: $rt)" >&2
+  return 1
+}
+
+# Whether clang links a libFuzzer program with ASan and UBSan.
+slabbin_libfuzzer_links() {
+  local dir rc
+  dir=$(mktemp -d)
+  printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
+    > "$dir/probe.c"
+  clang -fsanitize=fuzzer,address,undefined "$dir/probe.c" -o "$dir/probe" >/dev/null 2>&1
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
+# valgrind, for scripts/memcheck: installed with apt-get when missing; returns 1, saying so, when
+# it is not there.
+slabbin_valgrind_prerequisites() {
+  command -v valgrind >/dev/null 2>&1 && return 0
+  slabbin_apt_install --no-install-recommends valgrind && return 0
+  echo "slabbin: valgrind not found and not installable here" >&2
+  return 1
 }

@@ -89,7 +89,7 @@ void slabbin_reset(slabbin_t *a) {
  * when it was pushed. */
 static bool count_free(const slabbin_t *a, uint64_t *free_in) {
     uint64_t expected = handed_total(a) - live_now(a), seen = 0;
-    for (void *p = a->head; p != NULL; p = link_next(a, p)) {
+    for (void *p = a->head; p != NULL;) {
         size_t off = 0, idx;
         slab_t *s;
         if (!a->checked || p == a->head) {
@@ -99,8 +99,12 @@ static bool count_free(const slabbin_t *a, uint64_t *free_in) {
         }
         if (a->checked && ++seen > expected) return false;
         free_in[s->index]++;
+        void *next = link_load(p);
+        if (next == a->list_end) break;
+        if (next == NULL) return false;             /* debug mode: a link overwritten with NULL */
+        p = next;
     }
-    return !a->checked || seen == expected;
+    return !a->checked || seen == expected;         /* else the list was cut short */
 }
 
 /* Drops the free slots of the slabs marked for release (index SIZE_MAX) from the free list,

@@ -160,8 +160,8 @@ static int validate_free_list(const slabbin_t *a, char *why, size_t why_len) {
     if (a->last_out != NULL) {
         if (a->debug || a->head != NULL) BROKEN("last_out set with a free list or in debug mode");
         if (!validate_slot(a, a->last_out, &s, &idx)) BROKEN("last_out is no handed-out slot");
-        if (a->checked && (a->head_word != &s->bits[idx >> 6] || a->head_bit != (idx & 63) ||
-                           !bit_get(s, idx))) {
+        if (a->checked && (a->head_word != &s->bits[idx >> 6] ||
+                           (a->head_bit & 63) != (idx & 63) || !bit_get(s, idx))) {
             BROKEN("last_out's bit is not set or not head_word/head_bit");
         }
     }
@@ -174,7 +174,7 @@ static int validate_free_list(const slabbin_t *a, char *why, size_t why_len) {
             BROKEN("free-list node %p has bit %d", p, (int)bit_get(s, idx));
         }
         if (p == a->head && a->checked &&
-            (a->head_word != &s->bits[idx >> 6] || a->head_bit != (idx & 63))) {
+            (a->head_word != &s->bits[idx >> 6] || (a->head_bit & 63) != (idx & 63))) {
             BROKEN("head_word/head_bit are not the top's bit");
         }
         void *next = link_load(p);

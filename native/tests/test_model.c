@@ -484,7 +484,7 @@ int main(void) {
     };
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
         run_model(configs[i].size, configs[i].align, configs[i].cap, configs[i].flags,
-                  UINT64_C(0x5EED) + i, configs[i].nops, configs[i].max_live);
+                  UINT64_C(0x5EED) + i, t_iterations(configs[i].nops), configs[i].max_live);
     }
     return test_summary();
 }

@@ -116,6 +116,17 @@ static inline int test_summary(void) {
 
 /* ---- helpers shared by the test programs ---- */
 
+/* The iteration count of a long randomized loop: n scaled by the environment variable
+ * SLABBIN_TEST_PERCENT (1..100, default 100), at least 1. scripts/memcheck lowers it so that the
+ * tests run under valgrind in bounded time. */
+static inline uint64_t t_iterations(uint64_t n) {
+    const char *e = getenv("SLABBIN_TEST_PERCENT");
+    long percent = e != NULL ? strtol(e, NULL, 10) : 100;
+    if (percent < 1 || percent > 100) percent = 100;
+    uint64_t scaled = n / 100 * (uint64_t)percent + n % 100 * (uint64_t)percent / 100;
+    return scaled > 0 ? scaled : 1;
+}
+
 static inline slabbin_stats_t t_stats(const slabbin_t *a) {
     slabbin_stats_t s;
     memset(&s, 0xEE, sizeof s);
