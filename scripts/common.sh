@@ -4,10 +4,15 @@
 SLABBIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SLABBIN_CLI="$SLABBIN_ROOT/target/slabbin-cli.jar"
 
+# Whether Debian packages can be installed here: apt-get is there and we are root.
+slabbin_can_apt() {
+  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]
+}
+
 # Installs Debian packages (arguments as for apt-get install) with apt-get, if it is there and we
 # are root; returns 1 otherwise or when the installation fails. Runs apt-get update once.
 slabbin_apt_install() {
-  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]] || return 1
+  slabbin_can_apt || return 1
   echo "slabbin: installing $* with apt-get" >&2
   if [[ -z ${SLABBIN_APT_UPDATED:-} ]]; then
     apt-get update -qq >&2 || return 1
@@ -68,10 +73,6 @@ slabbin_tool() {
               { [[ -x /usr/lib/wine/wine64 ]] && echo /usr/lib/wine/wine64; } ;;
     *) command -v "$1" 2>/dev/null ;;
   esac
-}
-
-slabbin_can_apt() {
-  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]
 }
 
 # slabbin_cross_prerequisites PLATFORM...: installs the missing toolchains of the given platforms
