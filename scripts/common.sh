@@ -107,7 +107,25 @@ slabbin_ensure_built() {
   fi
   slabbin_prerequisites
   echo "slabbin: building (mvn package, tests skipped) ..." >&2
-  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true package >&2)
+  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true \
+     -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2)
+}
+
+# The project's version, as the top pom.xml declares it (e.g. 0.1.0-SNAPSHOT).
+slabbin_version() {
+  sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$SLABBIN_ROOT/pom.xml" | head -n 1
+}
+
+# The java of JDK 25 (SLABBIN_JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64) on standard
+# output, or nothing and a message on standard error when there is none: callers skip their JDK 25
+# part then.
+slabbin_jdk25_java() {
+  local home="${SLABBIN_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+  if [[ -x $home/bin/java ]] && "$home/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    echo "$home/bin/java"
+  else
+    echo "slabbin: no JDK 25 at $home (set SLABBIN_JDK25_HOME): its part is skipped" >&2
+  fi
 }
 
 # clang and its libFuzzer runtime, for scripts/fuzz: installs clang and libclang-rt-<version>-dev

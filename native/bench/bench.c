@@ -20,6 +20,10 @@
  *                allocator (so the free list, and hence the allocation order, ends up shuffled);
  *                the same capacities as bulk_*
  *
+ * With --initial-capacity C the slabbin allocators grow their slabs (slabbin_create_with()): the
+ * first slab holds min(C, capacity) slots, each next twice as many, up to the case's capacity.
+ * minimal_freelist keeps fixed slabs.
+ *
  * Within a case and capacity the allocators take turns, run after run, so slow drifts of the
  * machine hit them alike; every run gets a new memory layout (see sample()) and an untimed
  * warm-up. The ratios to minimal_freelist and to malloc are computed from the medians of this same
@@ -33,7 +37,7 @@
  *
  * Usage: slabbin_bench [--quick] [--json FILE] [--size BYTES] [--align BYTES] [--n N]
  *                      [--pair-n N] [--capacity C] [--runs R] [--case NAME] [--allocator NAME]
- *                      [--pin CPU] [--system-trim]
+ *                      [--initial-capacity C] [--pin CPU] [--system-trim]
  */
 #if !defined(_GNU_SOURCE)
 #  define _GNU_SOURCE 1   /* sched_setaffinity (Linux), clock_gettime */
@@ -74,6 +78,7 @@ static const size_t capacities[] = {100, 1000, 10000, 100000};
 
 typedef struct options {
     size_t size, align, n, pair_n, capacity;
+    size_t initial;      /* first slab's slots with growth; 0 = no growth */
     int runs_bulk, runs_pair, runs_random;
     int only_case;       /* -1 = all */
     int only_alloc;      /* -1 = all */
@@ -170,8 +175,11 @@ static void instance_open(instance_t *in, int alloc, size_t capacity) {
     in->sb = NULL;
     in->fl = NULL;
     if (alloc == A_CHECKED || alloc == A_UNCHECKED) {
-        int rc = slabbin_create(&in->sb, opt.size, opt.align, capacity,
-                                alloc == A_UNCHECKED ? SLABBIN_UNCHECKED : 0);
+        slabbin_options_t o;
+        slabbin_options_init(&o, opt.size, opt.align, capacity);
+        if (opt.initial != 0 && opt.initial < capacity) o.initial_slab_capacity = opt.initial;
+        o.flags = alloc == A_UNCHECKED ? SLABBIN_UNCHECKED : 0;
+        int rc = slabbin_create_with(&in->sb, &o);
         if (rc != SLABBIN_OK) die("slabbin_create", rc);
     } else if (alloc == A_FREELIST) {
         in->fl = mfl_create(stride, opt.align, capacity);
@@ -449,9 +457,10 @@ static int write_json(const char *path) {
     fprintf(f, ", \"cores\": %ld, \"compiler\": ", sysconf(_SC_NPROCESSORS_ONLN));
     json_string(f, __VERSION__);
     fprintf(f, "},\n  \"config\": {\"slot_size\": %zu, \"alignment\": %zu, \"stride\": %zu, "
-               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, \"libc_trim\": %s, "
+               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, "
+               "\"initial_capacity\": %zu, \"libc_trim\": %s, "
                "\"unit\": \"ns per op-pair\"},\n  \"results\": [\n",
-            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity,
+            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity, opt.initial,
             opt.system_trim ? "true" : "false");
     for (size_t i = 0; i < nresults; i++) {
         const result_t *r = &results[i];
@@ -487,6 +496,9 @@ static void usage(FILE *f) {
             "  --n N             allocations per run of bulk_* and random_free (default 100000)\n"
             "  --pair-n N        pairs per run of pair (default 10000000)\n"
             "  --capacity C      slab capacity of the pair case (default 1000)\n"
+            "  --initial-capacity C\n"
+            "                    slabbin grows its slabs: the first holds C slots, each next\n"
+            "                    twice as many up to the capacity (default: no growth)\n"
             "  --runs R          timed runs per allocator and case (default: 41 bulk/random,\n"
             "                    21 pair)\n"
             "  --case NAME       only bulk_fresh, bulk_warm, pair or random_free\n"
@@ -560,6 +572,8 @@ int main(int argc, char **argv) {
             pair_n_set = 1;
         } else if (strcmp(a, "--capacity") == 0) {
             opt.capacity = parse_size(a, v);
+        } else if (strcmp(a, "--initial-capacity") == 0) {
+            opt.initial = parse_size(a, v);
         } else if (strcmp(a, "--runs") == 0) {
             runs = (int)parse_uint(a, v, 1, 100000);
         } else if (strcmp(a, "--case") == 0) {
@@ -631,9 +645,11 @@ int main(int argc, char **argv) {
     w.perm = perm;
 
     printf("slabbin_bench: %s, %ld cores; slot %zu bytes, alignment %zu, stride %zu; n %zu, "
-           "pair-n %zu; C library trimming %s\n\n",
+           "pair-n %zu; C library trimming %s; slab growth ",
            cpu_model, sysconf(_SC_NPROCESSORS_ONLN), opt.size, opt.align, stride, opt.n,
            opt.pair_n, opt.system_trim ? "as is" : "off");
+    if (opt.initial != 0) printf("from %zu slots\n\n", opt.initial);
+    else printf("off\n\n");
     fflush(stdout);
     uint64_t t0 = now_ns();
     for (int cs = 0; cs < C_COUNT; cs++) {

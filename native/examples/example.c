@@ -1,4 +1,5 @@
-/* The C usage example of the README: a pool of fixed-size nodes. Built and run by ctest. */
+/* The C usage example of the README: a pool of fixed-size nodes, then one whose slabs grow.
+ * Built and run by ctest. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,5 +45,27 @@ int main(void) {
            (unsigned long long)st.live_slots, (unsigned long long)st.slab_count,
            (unsigned long long)st.reserved_bytes);
     slabbin_destroy(pool); /* releases every slab */
-    return sum == 49995000.0 && st.live_slots == 9999 && rc == SLABBIN_EINTERIOR ? 0 : 1;
+    int ok = sum == 49995000.0 && st.live_slots == 9999 && rc == SLABBIN_EINTERIOR;
+
+    /* Slabs that grow: 4, 8, 16, ... 2048 slots, then 4096 each. */
+    slabbin_options_t opt;
+    slabbin_options_init(&opt, sizeof(struct node), _Alignof(struct node), 4096);   /* defaults */
+    opt.initial_slab_capacity = 4;
+    opt.reserve_limit = 1 << 20;                /* optional: at most 1 MiB of slabs */
+    if ((rc = slabbin_create_with(&pool, &opt)) != SLABBIN_OK) {
+        fprintf(stderr, "create_with: %s\n", slabbin_strerror(rc));
+        return 1;
+    }
+    for (int i = 0; i < 20; i++) {
+        void *slot;
+        if ((rc = slabbin_alloc(pool, &slot)) != SLABBIN_OK) return 1;
+    }
+    slabbin_get_stats(pool, &st);
+    printf("growth: %llu live slots in %llu slabs, %llu slots and %llu bytes reserved\n",
+           (unsigned long long)st.live_slots, (unsigned long long)st.slab_count,
+           (unsigned long long)st.reserved_slots, (unsigned long long)st.reserved_bytes);
+    slabbin_destroy(pool);
+    ok = ok && st.slab_count == 3 && st.reserved_slots == 4 + 8 + 16 &&
+         st.reserved_bytes == 28 * sizeof(struct node);
+    return ok ? 0 : 1;
 }

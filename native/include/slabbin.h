@@ -8,6 +8,17 @@
  * slot's address never moves while it is allocated. Nothing is reserved before the first
  * allocation; every slab is released by slabbin_destroy().
  *
+ * Slab growth (slabbin_create_with(), initial_slab_capacity below slab_capacity): slabs start
+ * small and double. A new slab holds initial_slab_capacity slots if the allocator holds no slab,
+ * else twice the slots of the largest slab it holds, at most slab_capacity. So the slabs, in the
+ * order they were reserved, hold initial, 2 x initial, 4 x initial, ... slots up to slab_capacity,
+ * then slab_capacity each; after slabbin_trim() released slabs, growth continues from the largest
+ * slab still held (from initial_slab_capacity again if none is). slabbin_create() and an
+ * initial_slab_capacity equal to slab_capacity give every slab slab_capacity slots. Everything
+ * else (LIFO reuse, bumping, reset, trim, the checks of checked mode, the O(1) owner lookup) is
+ * the same with slabs of different sizes. Design source: rustc's arena (`rustc_arena::TypedArena`:
+ * the first chunk one page, each next twice the last, up to 2 MiB).
+ *
  * Design sources: the Rust crate `slabbin` (free-list pop or bump in the newest slab, push on
  * free, all slabs released at drop); J. Bonwick, "The Slab Allocator: An Object-Caching Kernel
  * Memory Allocator", USENIX Summer 1994; J. Bonwick and J. Adams, "Magazines and Vmem", USENIX
@@ -40,7 +51,7 @@
  * Slot stride
  *   stride = max(slot_size, sizeof(void *)) rounded up to a multiple of slot_alignment, so that a
  *   free slot can hold the free-list link and every slot address (the first slot of every slab
- *   included) is a multiple of the alignment. A slab occupies slab_capacity * stride bytes.
+ *   included) is a multiple of the alignment. A slab of c slots occupies c * stride bytes.
  *
  * Threads
  *   An allocator is not thread-safe: calls on one allocator must not overlap. Any thread may make
@@ -86,8 +97,9 @@ enum slabbin_status {
     /** Success. */
     SLABBIN_OK = 0,
     /** Invalid argument: slot size 0, alignment not a power of two or above SLABBIN_MAX_ALIGNMENT,
-     *  slab capacity 0, a slab or its bookkeeping larger than the address space (overflow), a NULL
-     *  out-parameter or allocator, unknown flags. */
+     *  slab capacity 0, an initial slab capacity of 0 or above the slab capacity, a slab or its
+     *  bookkeeping larger than the address space (overflow), a NULL out-parameter or allocator,
+     *  unknown flags, an options struct_size the library does not accept. */
     SLABBIN_EINVAL = -1,
     /** Out of memory: the system refused a slab or bookkeeping, or the reserve limit set with
      *  slabbin_set_reserve_limit() would be exceeded. The allocator is unchanged and usable. */
@@ -117,13 +129,47 @@ typedef struct slabbin_stats {
     uint64_t slot_size;       /**< requested slot size, bytes */
     uint64_t alignment;       /**< slot alignment, bytes */
     uint64_t stride;          /**< distance between consecutive slots, bytes */
-    uint64_t slab_capacity;   /**< slots per slab */
+    uint64_t slab_capacity;   /**< slots per slab: the most a slab holds (every slab without
+                                   growth) */
     uint64_t slab_count;      /**< slabs reserved now */
     uint64_t live_slots;      /**< slots allocated now */
     uint64_t peak_live_slots; /**< largest live_slots since creation */
-    uint64_t reserved_bytes;  /**< bytes reserved from the system for slabs (slab_count * slab
-                                   capacity * stride); bookkeeping not included */
+    uint64_t reserved_bytes;  /**< bytes reserved from the system for slabs now: reserved_slots *
+                                   stride (slab_count * slab_capacity * stride without growth);
+                                   bookkeeping not included */
+    uint64_t initial_slab_capacity; /**< slots of the first slab (see "Slab growth"); equal to
+                                         slab_capacity without growth */
+    uint64_t reserved_slots;  /**< slots in the slabs reserved now (the sum of their capacities):
+                                   reserved_slots - live_slots slots are free or never used */
+    uint64_t peak_reserved_bytes; /**< largest reserved_bytes at the end of any call since
+                                       creation (slabs a failed batch reserved and released again
+                                       are not counted) */
 } slabbin_stats_t;
+
+/**
+ * Options of slabbin_create_with(). Extensible: the caller sets struct_size to
+ * sizeof(slabbin_options_t) as compiled against its header, and a later version of the library
+ * that adds fields at the end takes the missing ones as 0 (their default). A struct_size larger
+ * than this library knows is accepted only if every byte past the fields it knows is 0 (so a
+ * request for a feature this library lacks is refused, not ignored). Design source: the Linux
+ * extensible system-call structs (clone3, openat2: copy_struct_from_user()). slabbin_options_init()
+ * fills every field with its default.
+ */
+typedef struct slabbin_options {
+    size_t struct_size;           /**< sizeof(slabbin_options_t); below the size of this first
+                                       version: SLABBIN_EINVAL */
+    size_t slot_size;             /**< bytes per slot, >= 1 */
+    size_t slot_alignment;        /**< bytes, a power of two, 1..SLABBIN_MAX_ALIGNMENT */
+    size_t slab_capacity;         /**< slots per slab at most, >= 1; slab_capacity * stride must
+                                       fit in PTRDIFF_MAX */
+    size_t initial_slab_capacity; /**< slots of the first slab, 1..slab_capacity; each next slab
+                                       doubles up to slab_capacity (see "Slab growth"); equal to
+                                       slab_capacity (the default): every slab full size */
+    unsigned flags;               /**< 0 (checked, the default), SLABBIN_UNCHECKED or
+                                       SLABBIN_DEBUG (not both) */
+    uint64_t reserve_limit;       /**< bytes of slabs at most, as slabbin_set_reserve_limit();
+                                       0 (the default) = no limit */
+} slabbin_options_t;
 
 /**
  * Computes the stride of a layout without creating an allocator.
@@ -144,12 +190,33 @@ SLABBIN_API int slabbin_layout_stride(size_t slot_size, size_t slot_alignment, s
 SLABBIN_API int slabbin_create(slabbin_t **out, size_t slot_size, size_t slot_alignment,
                                size_t slab_capacity, unsigned flags);
 
+/**
+ * Fills *opt with the defaults for a layout and a slab capacity: struct_size =
+ * sizeof(slabbin_options_t), initial_slab_capacity = slab_capacity (no growth), flags 0 (checked),
+ * reserve_limit 0 (none). Nothing is validated here (slabbin_create_with() does). NULL is ignored.
+ */
+SLABBIN_API void slabbin_options_init(slabbin_options_t *opt, size_t slot_size,
+                                      size_t slot_alignment, size_t slab_capacity);
+
+/**
+ * Creates an allocator from options (see slabbin_options_t); slabbin_create() is this with
+ * initial_slab_capacity = slab_capacity and no reserve limit. Reserves no slab yet.
+ * @param out receives the allocator (NULL on failure)
+ * @param opt the options; read only during the call
+ * @return SLABBIN_OK; SLABBIN_EINVAL for a NULL out or opt, a struct_size below the first
+ *         version's or with non-zero bytes past the fields this library knows, and every invalid
+ *         field (as slabbin_create(), plus an initial_slab_capacity of 0 or above slab_capacity);
+ *         SLABBIN_ENOMEM
+ */
+SLABBIN_API int slabbin_create_with(slabbin_t **out, const slabbin_options_t *opt);
+
 /** Releases every slab and the allocator itself. NULL is accepted. Every slot becomes invalid. */
 SLABBIN_API void slabbin_destroy(slabbin_t *a);
 
 /**
  * Allocates one slot: the most recently freed slot, else the next never-used slot of the current
- * slab, else the first slot of a newly reserved slab. The slot's contents are unspecified.
+ * slab, else the first slot of a newly reserved slab (with growth: of the next capacity, see
+ * "Slab growth"). The slot's contents are unspecified.
  * @return SLABBIN_OK and *slot (never NULL), SLABBIN_ENOMEM, or SLABBIN_ECORRUPT (checked mode:
  *         use after free detected; nothing allocated; retrying succeeds)
  */
@@ -176,7 +243,8 @@ SLABBIN_API int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count);
  * Allocates between 1 and `max` slots into slots[0..*count-1], in the order slabbin_alloc() would
  * return them, without reserving a slab while any reserved slot is free: it takes min(max, free
  * slots already reserved) slots, and only when there are none reserves one slab and takes
- * min(max, slab_capacity) from it. So the slab count grows exactly as under single allocations.
+ * min(max, that slab's capacity) from it (slab_capacity, or with growth the next capacity). So the
+ * slab count and the slabs' capacities grow exactly as under single allocations.
  * Meant for refilling a cache of free slots (a magazine).
  * @return SLABBIN_OK and *count >= 1 (0 when max is 0), SLABBIN_EINVAL (NULL allocator or count,
  *         NULL array with max > 0), SLABBIN_ENOMEM or SLABBIN_ECORRUPT (*count = 0: nothing
@@ -207,14 +275,16 @@ SLABBIN_API int slabbin_is_allocated(const slabbin_t *a, const void *p);
 
 /**
  * Frees every slot at once. Slabs are kept for reuse: allocation then bumps through them in the
- * order they were reserved before reserving more. Every slot address becomes invalid.
+ * order they were reserved (each to its own capacity) before reserving more. Every slot address
+ * becomes invalid.
  */
 SLABBIN_API void slabbin_reset(slabbin_t *a);
 
 /**
  * Releases every slab that holds no allocated slot, keeping the others in their order. The free
  * list is rebuilt (lowest slab and slot first on top is not promised; LIFO holds again from then).
- * @return bytes released to the system (a multiple of capacity * stride)
+ * With growth, the next slab reserved doubles the largest slab kept (see "Slab growth").
+ * @return bytes released to the system: the sum of the released slabs' capacity * stride
  */
 SLABBIN_API size_t slabbin_trim(slabbin_t *a);
 
@@ -223,7 +293,8 @@ SLABBIN_API void slabbin_get_stats(const slabbin_t *a, slabbin_stats_t *out);
 
 /**
  * Caps the bytes this allocator may reserve for slabs (0 = no cap, the default). A slab that would
- * cross the cap is refused with SLABBIN_ENOMEM. Slabs already reserved are kept.
+ * cross the cap is refused with SLABBIN_ENOMEM; with growth no smaller slab is tried instead (the
+ * capacities stay as described in "Slab growth"). Slabs already reserved are kept.
  */
 SLABBIN_API void slabbin_set_reserve_limit(slabbin_t *a, uint64_t max_bytes);
 

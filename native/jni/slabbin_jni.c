@@ -29,6 +29,25 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_create(JNIEnv *env,
     return rc == SLABBIN_OK ? J(a) : rc;
 }
 
+/* slabbin_create_with(): as create, with the first slab's capacity (1..capacity; each next slab
+ * doubles up to capacity). */
+JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_createWith(
+    JNIEnv *env, jclass cls, jlong size, jlong alignment, jlong capacity, jlong initialCapacity,
+    jint flags) {
+    (void)env;
+    (void)cls;
+    if (size <= 0 || alignment <= 0 || capacity <= 0 || initialCapacity <= 0) {
+        return SLABBIN_EINVAL;
+    }
+    slabbin_options_t o;
+    slabbin_options_init(&o, (size_t)size, (size_t)alignment, (size_t)capacity);
+    o.initial_slab_capacity = (size_t)initialCapacity;
+    o.flags = (unsigned)flags;
+    slabbin_t *a = NULL;
+    int rc = slabbin_create_with(&a, &o);
+    return rc == SLABBIN_OK ? J(a) : rc;
+}
+
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_destroy(JNIEnv *env, jclass cls,
                                                                     jlong h) {
     (void)env;
@@ -124,15 +143,22 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_trim(JNIEnv *env, j
     return (jlong)slabbin_trim(A(h));
 }
 
+/* Fills out[0..min(out.length, 11)) with slabbin_stats_t in its field order (see
+ * SlabbinNative.stats), so an 8-element array keeps getting the first eight. */
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_stats(JNIEnv *env, jclass cls,
                                                                   jlong h, jlongArray out) {
     (void)cls;
     slabbin_stats_t s;
     slabbin_get_stats(A(h), &s);
-    jlong v[8] = {(jlong)s.slot_size,  (jlong)s.alignment,       (jlong)s.stride,
-                  (jlong)s.slab_capacity, (jlong)s.slab_count, (jlong)s.live_slots,
-                  (jlong)s.peak_live_slots, (jlong)s.reserved_bytes};
-    (*env)->SetLongArrayRegion(env, out, 0, 8, v);
+    jlong v[11] = {(jlong)s.slot_size,       (jlong)s.alignment,
+                   (jlong)s.stride,          (jlong)s.slab_capacity,
+                   (jlong)s.slab_count,      (jlong)s.live_slots,
+                   (jlong)s.peak_live_slots, (jlong)s.reserved_bytes,
+                   (jlong)s.initial_slab_capacity, (jlong)s.reserved_slots,
+                   (jlong)s.peak_reserved_bytes};
+    jsize n = (*env)->GetArrayLength(env, out);
+    if (n > 11) n = 11;
+    (*env)->SetLongArrayRegion(env, out, 0, n, v);
 }
 
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_setReserveLimit(JNIEnv *env,

@@ -72,7 +72,7 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
     if (a == NULL || (slots == NULL && count > 0)) return SLABBIN_EINVAL;
     if (count == 0) return SLABBIN_OK;
     /* Slots obtainable without reserving: free list, bump range and untouched kept slabs. */
-    uint64_t avail = (uint64_t)a->nslabs * a->capacity - live_now(a);
+    uint64_t avail = a->reserved_slots - live_now(a);
     size_t added = 0;                               /* slabs reserved for this batch */
     if (count > avail) {
         int rc = sb_reserve_slabs(a, count - avail, &added);
@@ -92,6 +92,7 @@ int slabbin_alloc_batch(slabbin_t *a, void **slots, size_t count) {
         }
         i++;
     }
+    if (added > 0) sb_note_reserved_peak(a);
     return SLABBIN_OK;
 }
 
@@ -99,8 +100,8 @@ int slabbin_alloc_upto(slabbin_t *a, void **slots, size_t max, size_t *count) {
     if (a == NULL || count == NULL || (slots == NULL && max > 0)) return SLABBIN_EINVAL;
     *count = 0;
     if (max == 0) return SLABBIN_OK;
-    uint64_t avail = (uint64_t)a->nslabs * a->capacity - live_now(a);
-    uint64_t n = avail == 0 ? a->capacity : avail;   /* none free: one new slab's worth */
+    uint64_t avail = a->reserved_slots - live_now(a);
+    uint64_t n = avail == 0 ? capacity_at(a, next_step(a)) : avail;   /* none free: a new slab */
     if (n > max) n = max;
     int rc = slabbin_alloc_batch(a, slots, (size_t)n);
     if (rc == SLABBIN_OK) *count = (size_t)n;

@@ -41,7 +41,7 @@ void sb_rebuild_free_list_checked(slabbin_t *a) {
     size_t head_off = 0;
     for (size_t si = 0; si < a->nslabs; si++) {
         slab_t *s = a->slabs[si];
-        size_t n = bumped_in(a, si);
+        size_t n = bumped_in(a, s);
         for (size_t i = 0; i < n; i++) {
             if (!bit_get(s, i)) {
                 void *p = s->base + i * a->stride;
@@ -65,7 +65,8 @@ void slabbin_reset(slabbin_t *a) {
     if (a->debug) sb_poison_handed(a);
     if (a->checked) {
         for (size_t i = 0; i < a->nslabs; i++) {
-            memset(a->slabs[i]->bits, 0, a->bitmap_words * sizeof(uint64_t));
+            slab_t *s = a->slabs[i];
+            memset(s->bits, 0, bitmap_words(a, s->capacity) * sizeof(uint64_t));
         }
     }
     a->head = NULL;
@@ -155,10 +156,10 @@ static void compact_slabs(slabbin_t *a) {
     } else {
         a->cur = kept - 1;
         a->bump_slab = a->slabs[a->cur];
-        a->bump = a->bump_end = a->bump_slab->base + a->slab_bytes;
-        a->bump_idx = a->capacity;
+        a->bump = a->bump_end = a->bump_slab->base + slab_size(a, a->bump_slab);
+        a->bump_idx = a->bump_slab->capacity;
     }
-    a->cur_first = (uint64_t)a->cur * a->capacity;
+    a->cur_first = slots_before(a, a->cur);
 }
 
 size_t slabbin_trim(slabbin_t *a) {
@@ -175,11 +176,14 @@ size_t slabbin_trim(slabbin_t *a) {
         memset(free_in, 0, n * sizeof(uint64_t));
         count_free(a, free_in);
     }
-    size_t ngone = 0;
+    size_t ngone = 0, released = 0;
     for (size_t i = 0; i < n; i++) {
-        if (bumped_in(a, i) == free_in[i]) {        /* no live slot */
-            gone[ngone++] = a->slabs[i];
-            a->slabs[i]->index = SIZE_MAX;          /* mark, for the free-list filter */
+        slab_t *s = a->slabs[i];
+        if (bumped_in(a, s) == free_in[i]) {        /* no live slot */
+            gone[ngone++] = s;
+            released += slab_size(a, s);
+            reserved_drop(a, s);
+            s->index = SIZE_MAX;                    /* mark, for the free-list filter */
         }
     }
     sb_system_free(free_in);
@@ -190,7 +194,7 @@ size_t slabbin_trim(slabbin_t *a) {
         for (size_t i = 0; i < ngone; i++) sb_slab_release(gone[i]);
     }
     sb_system_free(gone);
-    return ngone * a->slab_bytes;
+    return released;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -206,5 +210,8 @@ void slabbin_get_stats(const slabbin_t *a, slabbin_stats_t *out) {
     out->slab_count = a->nslabs;
     out->live_slots = live_now(a);
     out->peak_live_slots = a->peak;
-    out->reserved_bytes = (uint64_t)a->nslabs * a->slab_bytes;
+    out->reserved_bytes = a->reserved_bytes;
+    out->initial_slab_capacity = a->init_capacity;
+    out->reserved_slots = a->reserved_slots;
+    out->peak_reserved_bytes = a->peak_reserved;
 }

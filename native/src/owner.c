@@ -1,9 +1,16 @@
 /*
  * owner.c - owner lookup: which slab of this allocator holds an address, without reading the
- * address. The address space is cut into windows of 2^shift bytes, 2^shift >= slab bytes, so a
- * slab touches at most two windows; an open-addressing hash maps a window number to the slabs
- * touching it, each entry holding the slab's base so a candidate is confirmed without touching
- * the slab. Lookup is O(1). The table is kept in both modes (it changes only when slabs come and
+ * address. The address space is cut into windows of 2^shift bytes, 2^shift >= the bytes of the
+ * largest slab, so every slab (of any capacity, see "Growth" in slabbin_internal.h) touches at most
+ * two windows; an open-addressing hash maps a window number to the slabs touching it, each entry
+ * holding the slab's base and growth step (hence its size) so a candidate is confirmed without
+ * touching the slab. A window meets at most 3 full-size slabs. With growth, each smaller slab
+ * (one per growth step below full_step) is entered under windows of its own size, keyed with its
+ * step (window_key()), so it too touches at most two and shares them with no other slab of this
+ * allocator. The lookup probes the steps from the largest held down: a full-size slab is found in
+ * one probe run as without growth, a slab at step k after the runs of the steps above it (at most
+ * full_step; about 2 on average for a random slot, as every step holds twice the slots of the one
+ * below). So lookup is O(1). The table is kept in both modes (it changes only when slabs come and
  * go); only checked mode consults it on the hot paths, after the fast window (the slab used last,
  * see in_last_window()). Also slabbin_check(), which is the lookup plus the slot's state.
  */
@@ -16,17 +23,26 @@ static uint64_t hash_window(uintptr_t w) {
     return h ^ (h >> 29);
 }
 
+/* The key of the window holding address u among those of the slabs at growth step k: its number
+ * (u >> window_shift()), with k + 1 in the top byte below full_step so that the steps' keys differ
+ * (a window number is below 2^61; keys that still meet only share a probe run). */
+static uintptr_t window_key(const slabbin_t *a, uintptr_t u, unsigned k) {
+    uintptr_t w = u >> window_shift(a, k);
+    return k < a->full_step ? w ^ ((uintptr_t)(k + 1) << (sizeof(uintptr_t) * 8 - 8)) : w;
+}
+
+/* Enters slab s under `key` (a window_key()). */
 static void table_put(owner_entry_t *t, size_t mask, uintptr_t window, slab_t *s) {
     size_t i = (size_t)hash_window(window) & mask;
-    while (t[i].slab != NULL) i = (i + 1) & mask;
+    while (t[i].slab_step != 0) i = (i + 1) & mask;
     t[i].base = (uintptr_t)s->base;
-    t[i].slab = s;
+    t[i].slab_step = (uintptr_t)s | s->step;        /* s is SLAB_ALIGN-aligned */
 }
 
 /* Enters the one or two windows slab s touches; the table must have room (sb_table_make_room). */
 void sb_table_add(slabbin_t *a, slab_t *s) {
-    uintptr_t lo = (uintptr_t)s->base >> a->shift;
-    uintptr_t hi = ((uintptr_t)s->base + a->slab_bytes - 1) >> a->shift;
+    uintptr_t lo = window_key(a, (uintptr_t)s->base, s->step);
+    uintptr_t hi = window_key(a, (uintptr_t)s->base + slab_size(a, s) - 1, s->step);
     table_put(a->table, a->table_mask, lo, s);
     a->table_used++;
     if (hi != lo) {
@@ -66,29 +82,45 @@ int sb_table_make_room(slabbin_t *a, size_t n) {
     return SLABBIN_OK;
 }
 
-/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset.
- * An entry is confirmed by the base it holds, so the entries of other windows met on the way are
- * never mistaken for the owner; and entries are looked at two by two (adjacent, so mostly one
- * cache line), combined without a branch per entry: the owner is nearly always one of the first
- * two, so the one branch that matters is predictable. */
-slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
-    const owner_entry_t *t = a->table;
-    if (t == NULL) return NULL;
-    size_t mask = a->table_mask;                    /* >= 15 */
-    size_t bytes = a->slab_bytes;
-    for (size_t i = (size_t)hash_window(u >> a->shift) & mask;; i = (i + 2) & mask) {
+/* The probe run of `key` (a window_key()) in a table t of mask + 1 entries, for the slab holding
+ * u. An entry is confirmed by the base and the size it holds, so the entries of other windows or
+ * slabs met on the way are never mistaken for the owner; and entries are looked at two by two
+ * (adjacent, so mostly one cache line), combined without a branch per entry: the owner is nearly
+ * always one of the first two, so the one branch that matters is predictable. `growth` false
+ * (full_step 0: every slab at step 0, slab_bytes long) lets the compiler drop the size
+ * computation. */
+static ALWAYS_INLINE slab_t *probe(const slabbin_t *a, const owner_entry_t *t, size_t mask,
+                                   uintptr_t key, uintptr_t u, size_t *off, bool growth) {
+    uintptr_t init_bytes = a->init_bytes, slab_bytes = a->slab_bytes;
+    for (size_t i = (size_t)hash_window(key) & mask;; i = (i + 2) & mask) {
         const owner_entry_t *e0 = &t[i], *e1 = &t[(i + 1) & mask];
+        uintptr_t t0 = e0->slab_step, t1 = e1->slab_step;
         uintptr_t d0 = u - e0->base, d1 = u - e1->base;
-        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < bytes);      /* all ones: e0 holds u */
-        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < bytes)) & ~m0;
-        uintptr_t s = ((uintptr_t)e0->slab & m0) | ((uintptr_t)e1->slab & m1);
+        uintptr_t b0 = growth ? step_bytes(init_bytes, slab_bytes, t0 & STEP_MASK) : slab_bytes;
+        uintptr_t b1 = growth ? step_bytes(init_bytes, slab_bytes, t1 & STEP_MASK) : slab_bytes;
+        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < b0);        /* all ones: e0 holds u */
+        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < b1)) & ~m0;
+        uintptr_t s = ((t0 & m0) | (t1 & m1)) & ~STEP_MASK;
         if (LIKELY(s != 0)) {
             *off = (size_t)((d0 & m0) | (d1 & m1));
             return (slab_t *)s;
         }
-        /* An empty entry ends the probe run. (An empty e0 "holding" u, base 0, means u is below
-         * slab_bytes; the run is empty then, so no slab holds u.) */
-        if (e0->slab == NULL || e1->slab == NULL) return NULL;
+        /* An empty entry ends the probe run. (An empty entry, base 0, may seem to hold a low
+         * address: it selects no slab, and the run ends there, so NULL is right.) */
+        if (t0 == 0 || t1 == 0) return NULL;
+    }
+}
+
+/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. */
+slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
+    const owner_entry_t *t = a->table;
+    if (t == NULL) return NULL;
+    size_t mask = a->table_mask;                    /* >= 15 */
+    if (a->full_step == 0) return probe(a, t, mask, u >> a->shift, u, off, false);
+    if (a->nslabs == 0) return NULL;
+    for (unsigned k = a->slabs[a->nslabs - 1]->step;; k--) {      /* the last slab is the largest */
+        slab_t *s = probe(a, t, mask, window_key(a, u, k), u, off, true);
+        if (s != NULL || k == 0) return s;
     }
 }
 
@@ -99,7 +131,7 @@ int slabbin_check(const slabbin_t *a, const void *p) {
     if (s == NULL) return SLABBIN_EFOREIGN;
     if (!slot_at(a, off, &idx)) return SLABBIN_EINTERIOR;
     bool live = a->checked ? slot_is_live(*bit_word(s, idx), idx, p, a->head)
-                           : idx < bumped_in(a, s->index);   /* handed out since the reset */
+                           : idx < bumped_in(a, s);   /* handed out since the reset */
     return live ? SLABBIN_OK : SLABBIN_EDOUBLEFREE;
 }
 

@@ -1,7 +1,8 @@
 /*
  * slab.c - system memory and slabs: the one function through which the core allocates from the
- * system (with the fault-injection hook), slab reservation (under the reserve limit), appending
- * to slabs[], bumping through a slab, and releasing slabs.
+ * system (with the fault-injection hook), slab reservation (with the capacities of the growth
+ * sequence, under the reserve limit), appending to slabs[], bumping through a slab, and releasing
+ * slabs.
  */
 #include "slabbin_internal.h"
 
@@ -74,22 +75,28 @@ void sb_slab_release(slab_t *s) {
     sb_system_free(s);
 }
 
-/* Reserves one slab (memory and header, bits 0) without linking it anywhere; NULL when the system
- * refuses or the reserve limit would be crossed (counting `extra_reserved` bytes of slabs reserved
- * but not yet appended). */
-slab_t *sb_slab_reserve(slabbin_t *a, uint64_t extra_reserved) {
-    uint64_t reserved = (uint64_t)a->nslabs * a->slab_bytes + extra_reserved;
+/* Reserves one slab of growth step `step` (memory and header, bits 0) without linking it
+ * anywhere; NULL when the system refuses or the reserve limit would be crossed (counting
+ * `extra_reserved` bytes of slabs reserved but not yet appended). */
+slab_t *sb_slab_reserve(slabbin_t *a, unsigned step, uint64_t extra_reserved) {
+    size_t capacity = capacity_at(a, step);
+    size_t bytes = capacity * a->stride;            /* <= slab_bytes: no overflow */
+    uint64_t reserved = a->reserved_bytes + extra_reserved;
     if (a->reserve_limit != 0 &&
-        (reserved > a->reserve_limit || a->reserve_limit - reserved < a->slab_bytes)) {
+        (reserved > a->reserve_limit || a->reserve_limit - reserved < bytes)) {
         return NULL;
     }
-    slab_t *s = sb_system_zalloc(sizeof(slab_t) + a->bitmap_words * sizeof(uint64_t));
+    size_t header = sizeof(slab_t) + bitmap_words(a, capacity) * sizeof(uint64_t);
+    slab_t *s = sb_system_alloc(SLAB_ALIGN, header);
     if (s == NULL) return NULL;
-    s->base = sb_system_alloc(a->align, a->slab_bytes);
+    memset(s, 0, header);
+    s->base = sb_system_alloc(a->align, bytes);
     if (s->base == NULL) {
         sb_system_free(s);
         return NULL;
     }
+    s->capacity = capacity;
+    s->step = step;
     return s;
 }
 
@@ -114,23 +121,45 @@ int sb_slabs_append(slabbin_t *a, slab_t **news, size_t n) {
     for (size_t i = 0; i < n; i++) {
         news[i]->index = a->nslabs;
         a->slabs[a->nslabs++] = news[i];
+        a->reserved_slots += news[i]->capacity;
+        a->reserved_bytes += slab_size(a, news[i]);
         sb_table_add(a, news[i]);
     }
     return SLABBIN_OK;
 }
 
-/* Reserves and appends enough slabs for `missing` more slots (a batch); all or nothing. Sets
- * *added to the number of slabs appended. */
+/* Slabs were added and are kept: peak_reserved follows reserved_bytes. */
+void sb_note_reserved_peak(slabbin_t *a) {
+    if (a->reserved_bytes > a->peak_reserved) a->peak_reserved = a->reserved_bytes;
+}
+
+/* Slabs the next reservations need for `missing` (>= 1) more slots: the growth steps from
+ * next_step() until they hold them, then full slabs. */
+static uint64_t slabs_for(const slabbin_t *a, uint64_t missing) {
+    uint64_t need = 0;
+    for (unsigned k = next_step(a); k < a->full_step; k++) {
+        size_t c = capacity_at(a, k);
+        need++;
+        if (missing <= c) return need;
+        missing -= c;
+    }
+    return need + missing / a->capacity + (missing % a->capacity != 0);
+}
+
+/* Reserves and appends enough slabs for `missing` more slots (a batch), with the capacities single
+ * allocations would give them; all or nothing. Sets *added to the number of slabs appended. */
 int sb_reserve_slabs(slabbin_t *a, uint64_t missing, size_t *added) {
-    uint64_t need = missing / a->capacity + (missing % a->capacity != 0);
+    uint64_t need = slabs_for(a, missing);
     if (need > SIZE_MAX / sizeof(slab_t *)) return SLABBIN_ENOMEM;
     slab_t **news = sb_system_alloc(0, (size_t)need * sizeof(slab_t *));
     if (news == NULL) return SLABBIN_ENOMEM;
     size_t got = 0;
-    while (got < need) {
-        slab_t *s = sb_slab_reserve(a, (uint64_t)got * a->slab_bytes);
+    uint64_t bytes = 0;                             /* of news[0..got) */
+    for (unsigned k = next_step(a); got < need; k += k < a->full_step) {
+        slab_t *s = sb_slab_reserve(a, k, bytes);
         if (s == NULL) break;
         news[got++] = s;
+        bytes += slab_size(a, s);
     }
     int rc = got == need ? sb_slabs_append(a, news, got) : SLABBIN_ENOMEM;
     if (rc != SLABBIN_OK) {
@@ -143,11 +172,12 @@ int sb_reserve_slabs(slabbin_t *a, uint64_t missing, size_t *added) {
 
 /* Makes slabs[i] the bump slab, from its first slot. */
 void sb_bump_into(slabbin_t *a, size_t i) {
+    bool after_cur = a->bump != NULL && i == a->cur + 1;   /* the usual step: no sum to redo */
+    a->cur_first = after_cur ? a->cur_first + a->bump_slab->capacity : slots_before(a, i);
     a->cur = i;
-    a->cur_first = (uint64_t)i * a->capacity;
     a->bump_slab = a->slabs[i];
     a->bump = a->bump_slab->base;
-    a->bump_end = a->bump + a->slab_bytes;
+    a->bump_end = a->bump + slab_size(a, a->bump_slab);
     a->bump_idx = 0;
     if (a->last == a->bump_slab) a->last_span = 0;
 }
@@ -168,13 +198,14 @@ COLD int sb_refill_bump(slabbin_t *a) {
         sb_bump_into(a, next);
         return SLABBIN_OK;
     }
-    slab_t *s = sb_slab_reserve(a, 0);
+    slab_t *s = sb_slab_reserve(a, next_step(a), 0);
     if (s == NULL) return SLABBIN_ENOMEM;
     int rc = sb_slabs_append(a, &s, 1);
     if (rc != SLABBIN_OK) {
         sb_slab_release(s);
         return rc;
     }
+    sb_note_reserved_peak(a);
     sb_bump_into(a, a->nslabs - 1);
     return SLABBIN_OK;
 }
@@ -184,7 +215,9 @@ COLD int sb_refill_bump(slabbin_t *a) {
 void sb_release_untouched(slabbin_t *a, size_t n) {
     size_t released = 0;
     while (released < n && a->nslabs > 0 && (a->bump == NULL || a->nslabs - 1 > a->cur)) {
-        sb_slab_release(a->slabs[--a->nslabs]);
+        slab_t *s = a->slabs[--a->nslabs];
+        reserved_drop(a, s);
+        sb_slab_release(s);
         released++;
     }
     if (released > 0) {

@@ -4,9 +4,9 @@
  * core's files share. Internal: not installed, never included by users.
  *
  * The core by concern:
- *   allocator.c  create, destroy, the layout's stride, status strings
+ *   allocator.c  create (from options), destroy, the layout's stride, status strings
  *   slab.c       system memory (the one allocation function, with the fault hook), slab
- *                reservation, bumping, release, the reserve limit
+ *                reservation (slab growth), bumping, release, the reserve limit
  *   owner.c      owner lookup: address -> slab (the fast window, the hash table), slabbin_check()
  *   alloc.c      single-slot allocation: the fast path and its cold slow paths
  *   free.c       single-slot free: the fast path and its cold slow paths
@@ -63,24 +63,35 @@
  * Data structures
  * ------------------------------------------------------------------------------------------- */
 
-/* A slab: slab_capacity slots of `stride` bytes, reserved from the system in one piece. */
+/* A slab: `capacity` slots of `stride` bytes (slab_size()), reserved from the system in one
+ * piece. The header is SLAB_ALIGN-aligned: its address has free low bits (see owner_entry_t), and
+ * the first bitmap words share its first cache line. */
 typedef struct slab {
     unsigned char *base;   /* first slot; aligned to the slot alignment */
     size_t index;          /* position in slabbin.slabs[] (SIZE_MAX only inside trim, as a mark) */
-    uint64_t bits[];       /* checked mode: 1 bit per slot (bitmap_words words). A slot is
+    size_t capacity;       /* slots: capacity_at(step) */
+    uint32_t step;         /* growth step (see "Growth" at struct slabbin), <= full_step */
+    uint64_t bits[];       /* checked mode: 1 bit per slot (bitmap_words() words). A slot is
                               allocated exactly when its bit is 1 and it is not the top of the
                               free list: the top keeps bit 1 (see slabbin.head), every other
                               free slot has bit 0. Bits of slots not handed out since the last
                               reset are 0. */
 } slab_t;
 
-/* An owner-table entry: one window of the address space touched by one slab. */
-typedef struct owner_entry {
-    uintptr_t base;        /* slab->base (confirms a candidate without touching the slab) */
-    slab_t *slab;          /* NULL = empty entry; else one of slabs[0..nslabs) */
-} owner_entry_t;
-
 #define HOT_LINE 64
+#define SLAB_ALIGN 64              /* alignment of a slab header: its address has 6 low bits free,
+                                      room for a growth step (<= 60, see owner_entry_t) */
+#define STEP_MASK ((uintptr_t)SLAB_ALIGN - 1)
+
+/* An owner-table entry: one window of the address space touched by one slab. Sixteen bytes, so
+ * two adjacent entries mostly share a cache line. base and the step confirm a candidate without
+ * touching the slab: u is in it exactly when u - base < step_bytes(step). */
+typedef struct owner_entry {
+    uintptr_t base;        /* slab->base; 0 in an empty entry */
+    uintptr_t slab_step;   /* the slab's address | its step (< SLAB_ALIGN: full_step <= 60, as a
+                              slab holds fewer than 2^60 slots of >= 8 bytes); 0 = empty entry,
+                              else one of slabs[0..nslabs) (entry_slab()) */
+} owner_entry_t;
 
 /* The allocator. 64-byte aligned: its first cache line holds every field of the pop/push fast
  * paths.
@@ -93,6 +104,17 @@ typedef struct owner_entry {
  * out, slabs[cur] up to `bump`, slabs after it (only after a reset or a failed batch) are
  * untouched. So between resets every handed-out slot is live or on the free list, and
  * handed_total() - live_now() slots are free.
+ *
+ * Growth: a slab at growth step k holds capacity_at(k) = init_capacity * 2^k slots below
+ * full_step, `capacity` from full_step on (full_step: the fewest doublings of init_capacity that
+ * reach `capacity`; 0 without growth). A new slab gets next_step(): 0 when no slab is held, else
+ * one past the last (largest) slab's, at most full_step; so along slabs[] the steps strictly
+ * increase while below full_step, then stay at full_step; trim and a failed batch remove slabs
+ * without reordering, which keeps that. Hence at most full_step = ceil(log2(capacity /
+ * init_capacity)) slabs are smaller than `capacity`, of distinct capacities, fewer than
+ * 2 * capacity slots together. Without growth (init_capacity == capacity) every slab holds
+ * `capacity` slots, at step 0. The owner lookup keys each slab with its step (owner.c), so the
+ * slabs of different sizes never crowd one probe run.
  *
  * Peak: the bump runs only when the free list is empty, i.e. when every handed-out slot is live,
  * so a pop can never raise the live count above a peak the bumps recorded: only the bump path
@@ -144,45 +166,64 @@ struct slabbin {
                                       slab): then bump_end, bump_slab are NULL and bump_idx, cur,
                                       cur_first are 0 */
     unsigned char *bump_end;       /* end of slabs[cur] (bump == bump_end: used up) */
-    size_t bump_idx;               /* slot index of bump in slabs[cur], 0..capacity */
-    uint64_t cur_first;            /* cur * capacity: slots handed out in the slabs before cur */
+    size_t bump_idx;               /* slot index of bump in slabs[cur], 0..its capacity */
+    uint64_t cur_first;            /* slots of slabs[0..cur) (slots_before(a, cur)): all handed
+                                      out */
     slab_t *bump_slab;             /* slabs[cur] */
     size_t stride;                 /* bytes between slots: slabbin_layout_stride(size, align),
                                       >= sizeof(void *) so a free slot holds its link */
     uint64_t peak;                 /* largest live_now() since creation; updated by bumps only */
     size_t cur;                    /* index of the bump slab in slabs[] */
-    size_t capacity;               /* slots per slab, >= 1 */
 
-    size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX */
-    size_t size;                   /* requested slot size, bytes */
-    size_t align;                  /* slot alignment, a power of two */
-    size_t bitmap_words;           /* words of slab.bits: ceil(capacity / 64), 0 if unchecked */
-
-    slab_t **slabs;                /* slabs[0..nslabs), reservation order; slabs[i]->index == i */
-    size_t nslabs;
-    size_t slabs_cap;              /* room in slabs[] */
-
-    unsigned shift;                /* owner windows are 2^shift bytes, the smallest power of two
-                                      >= slab_bytes: a slab touches at most two windows */
+    /* Cache line 2: the owner lookup (the hash table, the slab sizes it needs) and the flag of the
+     * slow paths; so a checked call out of the fast window touches lines 0 to 2 of the allocator. */
     owner_entry_t *table;          /* owner hash (open addressing, linear probing): one entry per
                                       window a slab touches, nothing else; NULL before the first
                                       slab. Load at most 1/2, so a probe run ends soon */
     size_t table_mask;             /* entries - 1 (a power of two, >= 15) */
-    size_t table_used;             /* entries holding a slab */
+    size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX: the largest slab */
+    size_t init_bytes;             /* init_capacity * stride: step_bytes(0) */
+    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
+    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
+                                      (== capacity: no growth); see "Growth" above */
+    unsigned shift;                /* owner windows of full-size slabs are 2^shift bytes, the
+                                      smallest power of two >= slab_bytes: a slab touches at
+                                      most two, a window meets at most 3 slabs */
+    unsigned ramp_shift;           /* with growth, a slab at step k < full_step is entered under
+                                      windows of its own size, 2^(ramp_shift + k) bytes
+                                      (window_shift()): ramp_shift is the smallest power of two
+                                      >= init_bytes, so it too touches at most two; there is one
+                                      such slab per step (see "Growth") */
+    unsigned full_step;            /* the first step at `capacity`: the least k with
+                                      init_capacity * 2^k >= capacity */
+    bool debug;                    /* SLABBIN_DEBUG (implies checked): every freed slot poisoned,
+                                      every popped one verified (debug.c); last stays
+                                      &sb_no_slab, so every free and pop takes the lookup path */
 
+    size_t size;                   /* requested slot size, bytes */
+    size_t align;                  /* slot alignment, a power of two */
+    slab_t **slabs;                /* slabs[0..nslabs), reservation order; slabs[i]->index == i;
+                                      capacities as in "Growth" above */
+    size_t nslabs;
+    size_t slabs_cap;              /* room in slabs[] */
+    uint64_t reserved_slots;       /* sum of slabs[0..nslabs)->capacity */
+    uint64_t reserved_bytes;       /* sum of their slab_size(): reserved_slots * stride */
+    uint64_t peak_reserved;        /* largest reserved_bytes at the end of a call; updated where
+                                      slabs are added (refill, batch), after they are kept */
+    size_t table_used;             /* owner-table entries holding a slab */
     uint64_t reserve_limit;        /* bytes of slabs at most; 0 = no limit */
 
     void *list_end;                /* the link of the bottom free slot: NULL, or in debug mode
                                       &list_end (so a link overwritten with NULL is found) */
-    bool debug;                    /* SLABBIN_DEBUG (implies checked): every freed slot poisoned,
-                                      every popped one verified (debug.c); last stays
-                                      &sb_no_slab, so every free and pop takes the lookup path */
     bool corrupt_seen;             /* an allocation returned SLABBIN_ECORRUPT */
     void *corrupt_slot;            /* then: the damaged free slot (NULL: the list was cut short) */
     size_t corrupt_off;            /* its first damaged byte (< sizeof(void *): the link) */
 };
 
 _Static_assert(offsetof(struct slabbin, checked) < HOT_LINE, "fast-path fields fit one line");
+_Static_assert(offsetof(struct slabbin, table) == 2 * HOT_LINE &&
+                   offsetof(struct slabbin, debug) < 3 * HOT_LINE,
+               "owner-lookup fields fit line 2");
 
 /* The `last` of an allocator that has none: no address matches it (last_span is then 0). */
 SB_INTERNAL extern slab_t sb_no_slab;
@@ -281,17 +322,71 @@ static ALWAYS_INLINE bool link_is_free_slot(bool start, const uint64_t *word, si
     return start && !bit_in(*word, idx) && handed;
 }
 
-/* Number of slots of slabs[i] handed out by bumping since the last reset. */
-static inline size_t bumped_in(const slabbin_t *a, size_t i) {
+/* Number of slots of slab s handed out by bumping since the last reset. */
+static inline size_t bumped_in(const slabbin_t *a, const slab_t *s) {
     if (a->bump == NULL) return 0;                  /* no slab bumped into since creation/trim */
-    if (i < a->cur) return a->capacity;
-    if (i > a->cur) return 0;
+    if (s->index < a->cur) return s->capacity;
+    if (s->index > a->cur) return 0;
     return a->bump_idx;
+}
+
+/* Slots of slabs[0..i). */
+static inline uint64_t slots_before(const slabbin_t *a, size_t i) {
+    uint64_t n = 0;
+    for (size_t k = 0; k < i; k++) n += a->slabs[k]->capacity;
+    return n;
+}
+
+/* Words of the bitmap of a slab of `capacity` slots: one bit per slot, none if unchecked. */
+static inline size_t bitmap_words(const slabbin_t *a, size_t capacity) {
+    return a->checked ? (capacity + 63) / 64 : 0;
+}
+
+/* Slots of a slab at growth step k (see "Growth"). */
+static inline size_t capacity_at(const slabbin_t *a, unsigned k) {
+    return k < a->full_step ? a->init_capacity << k : a->capacity;
+}
+
+/* Bytes of a slab at growth step k: capacity_at(k) * stride, as min(init_bytes * 2^k,
+ * slab_bytes) (init_bytes * 2^k < 2 * slab_bytes for k <= full_step: no overflow). */
+static ALWAYS_INLINE uintptr_t step_bytes(uintptr_t init_bytes, uintptr_t slab_bytes,
+                                          uintptr_t k) {
+    uintptr_t b = init_bytes << k;
+    return b < slab_bytes ? b : slab_bytes;
+}
+
+/* log2 of the owner windows of the slabs at growth step k (see slabbin.ramp_shift). */
+static inline unsigned window_shift(const slabbin_t *a, unsigned k) {
+    return k < a->full_step ? a->ramp_shift + k : a->shift;
+}
+
+/* Bytes of slab s. */
+static inline size_t slab_size(const slabbin_t *a, const slab_t *s) {
+    return s->capacity * a->stride;
+}
+
+/* The growth step the next slab reserved gets: 0 when no slab is held, else one past the last
+ * (largest) slab's, at most full_step. */
+static inline unsigned next_step(const slabbin_t *a) {
+    if (a->nslabs == 0) return 0;
+    unsigned k = a->slabs[a->nslabs - 1]->step;
+    return k < a->full_step ? k + 1 : k;
+}
+
+/* The slab of an owner-table entry (NULL for an empty one). */
+static inline slab_t *entry_slab(const owner_entry_t *e) {
+    return (slab_t *)(e->slab_step & ~STEP_MASK);
+}
+
+/* Slab s leaves slabs[] (trim, a failed batch): the sums kept over slabs[] drop it. */
+static inline void reserved_drop(slabbin_t *a, const slab_t *s) {
+    a->reserved_slots -= s->capacity;
+    a->reserved_bytes -= slab_size(a, s);
 }
 
 /* Bytes of slab s handed out since the last reset (from its base): the fast window's span. */
 static inline uint64_t handed_bytes(const slabbin_t *a, const slab_t *s) {
-    return (uint64_t)bumped_in(a, s->index) * a->stride;
+    return (uint64_t)bumped_in(a, s) * a->stride;
 }
 
 /* Slots handed out by bumping since the last reset, all slabs: slabs before the bump slab are
@@ -340,7 +435,7 @@ SB_INTERNAL void *sb_system_alloc(size_t align, size_t bytes);
 SB_INTERNAL void *sb_system_zalloc(size_t bytes);
 SB_INTERNAL void sb_system_free(void *p);
 /* slab.c: slabs. */
-SB_INTERNAL slab_t *sb_slab_reserve(slabbin_t *a, uint64_t extra_reserved);
+SB_INTERNAL slab_t *sb_slab_reserve(slabbin_t *a, unsigned step, uint64_t extra_reserved);
 SB_INTERNAL void sb_slab_release(slab_t *s);
 SB_INTERNAL int sb_slabs_append(slabbin_t *a, slab_t **news, size_t n);
 SB_INTERNAL int sb_reserve_slabs(slabbin_t *a, uint64_t missing, size_t *added);
@@ -348,6 +443,7 @@ SB_INTERNAL void sb_bump_into(slabbin_t *a, size_t i);
 SB_INTERNAL void sb_bump_none(slabbin_t *a);
 SB_INTERNAL int sb_refill_bump(slabbin_t *a);
 SB_INTERNAL void sb_release_untouched(slabbin_t *a, size_t n);
+SB_INTERNAL void sb_note_reserved_peak(slabbin_t *a);
 
 /* owner.c */
 SB_INTERNAL void sb_table_add(slabbin_t *a, slab_t *s);

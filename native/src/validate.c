@@ -36,6 +36,13 @@ static int popcount64(uint64_t x) {
 #endif
 }
 
+/* Whether 2^shift is the smallest power of two >= bytes (or the largest size_t power of two). */
+static bool smallest_cover(unsigned shift, size_t bytes) {
+    if (shift >= sizeof(size_t) * 8) return false;
+    if (((size_t)1 << shift) < bytes && shift < sizeof(size_t) * 8 - 1) return false;
+    return shift == 0 || ((size_t)1 << (shift - 1)) < bytes;
+}
+
 /* The layout-derived fields agree with the layout. */
 static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
     size_t stride = 0;
@@ -47,13 +54,18 @@ static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
     }
     uint64_t magic = a->slab_bytes <= UINT32_MAX ? UINT64_MAX / a->stride + 1 : 0;
     if (a->div_magic != magic) BROKEN("div_magic does not match the stride");
-    if (a->shift >= sizeof(size_t) * 8 ||
-        (((size_t)1 << a->shift) < a->slab_bytes && a->shift < sizeof(size_t) * 8 - 1) ||
-        (a->shift > 0 && ((size_t)1 << (a->shift - 1)) >= a->slab_bytes)) {
-        BROKEN("owner window shift %u is not the smallest covering a slab", a->shift);
+    if (!smallest_cover(a->shift, a->slab_bytes) || !smallest_cover(a->ramp_shift, a->init_bytes)) {
+        BROKEN("owner window shifts %u / %u are not the smallest covering a slab", a->shift,
+               a->ramp_shift);
     }
-    if (a->bitmap_words != (a->checked ? (a->capacity + 63) / 64 : 0)) {
-        BROKEN("bitmap_words %zu wrong for this mode", a->bitmap_words);
+    if (a->init_capacity == 0 || a->init_capacity > a->capacity ||
+        a->init_bytes != a->init_capacity * a->stride) {
+        BROKEN("initial capacity %zu outside 1..%zu", a->init_capacity, a->capacity);
+    }
+    unsigned k = a->full_step;
+    if (k >= SLAB_ALIGN || (a->init_capacity << k) < a->capacity ||
+        (k > 0 && (a->init_capacity << (k - 1)) >= a->capacity)) {
+        BROKEN("full_step %u is not the first step at capacity %zu", k, a->capacity);
     }
     if (a->debug && !a->checked) BROKEN("debug mode without checked mode");
     if (a->list_end != (a->debug ? (const void *)&a->list_end : NULL) ||
@@ -63,17 +75,34 @@ static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
     return SLABBIN_OK;
 }
 
-/* slabs[], the bump state and the fast window. */
+/* slabs[] (the growth sequence, the sums kept of it), the bump state and the fast window. */
 static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
     if (a->nslabs > a->slabs_cap || (a->slabs == NULL && a->slabs_cap != 0)) {
         BROKEN("nslabs %zu above slabs_cap %zu", a->nslabs, a->slabs_cap);
     }
+    uint64_t slots = 0, bytes = 0;
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *s = a->slabs[i];
         if (s == NULL || s->index != i || s->base == NULL) {
             BROKEN("slabs[%zu] is not slab %zu", i, i);
         }
         if (((uintptr_t)s->base & (a->align - 1)) != 0) BROKEN("slab %zu is misaligned", i);
+        if (((uintptr_t)s & STEP_MASK) != 0) BROKEN("slab header %zu is misaligned", i);
+        if (s->step > a->full_step || s->capacity != capacity_at(a, s->step)) {
+            BROKEN("slab %zu has %zu slots at growth step %u", i, s->capacity, (unsigned)s->step);
+        }
+        if (i > 0 && s->step <= a->slabs[i - 1]->step && s->step != a->full_step) {
+            BROKEN("slab %zu (step %u) does not grow past slab %zu (step %u)", i,
+                   (unsigned)s->step, i - 1, (unsigned)a->slabs[i - 1]->step);
+        }
+        slots += s->capacity;
+        bytes += slab_size(a, s);
+    }
+    if (a->reserved_slots != slots || a->reserved_bytes != bytes || a->peak_reserved < bytes) {
+        BROKEN("reserved %llu slots / %llu bytes (peak %llu), but the slabs hold %llu / %llu",
+               (unsigned long long)a->reserved_slots, (unsigned long long)a->reserved_bytes,
+               (unsigned long long)a->peak_reserved, (unsigned long long)slots,
+               (unsigned long long)bytes);
     }
     if (a->bump == NULL) {
         if (a->bump_end != NULL || a->bump_slab != NULL || a->bump_idx != 0 || a->cur != 0 ||
@@ -84,12 +113,12 @@ static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
         if (a->cur >= a->nslabs || a->bump_slab != a->slabs[a->cur]) {
             BROKEN("bump slab %zu is not slabs[cur] (nslabs %zu)", a->cur, a->nslabs);
         }
-        if (a->bump_idx > a->capacity ||
+        if (a->bump_idx > a->bump_slab->capacity ||
             a->bump != a->bump_slab->base + a->bump_idx * a->stride ||
-            a->bump_end != a->bump_slab->base + a->slab_bytes) {
+            a->bump_end != a->bump_slab->base + slab_size(a, a->bump_slab)) {
             BROKEN("bump %p / index %zu / end outside the bump slab", (void *)a->bump, a->bump_idx);
         }
-        if (a->cur_first != (uint64_t)a->cur * a->capacity) BROKEN("cur_first != cur * capacity");
+        if (a->cur_first != slots_before(a, a->cur)) BROKEN("cur_first != slots before cur");
     }
     if (a->last == &sb_no_slab) {
         if (a->last_span != 0) BROKEN("no last slab, but last_span %u", a->last_span);
@@ -117,10 +146,14 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
     size_t used = 0, expected = 0;
     for (size_t i = 0; i < cap; i++) {
         const owner_entry_t *e = &a->table[i];
-        if (e->slab == NULL) continue;
+        const slab_t *s = entry_slab(e);
+        if (s == NULL) {
+            if (e->slab_step != 0) BROKEN("owner entry %zu has a step but no slab", i);
+            continue;
+        }
         used++;
-        if (e->slab->index >= a->nslabs || a->slabs[e->slab->index] != e->slab ||
-            e->base != (uintptr_t)e->slab->base) {
+        if (s->index >= a->nslabs || a->slabs[s->index] != s || e->base != (uintptr_t)s->base ||
+            (e->slab_step & STEP_MASK) != s->step) {
             BROKEN("owner entry %zu names no slab of this allocator", i);
         }
     }
@@ -129,11 +162,12 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
     }
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *s = a->slabs[i];
-        uintptr_t lo = (uintptr_t)s->base, hi = lo + a->slab_bytes - 1;
-        expected += (lo >> a->shift) != (hi >> a->shift) ? 2 : 1;
+        uintptr_t lo = (uintptr_t)s->base, hi = lo + slab_size(a, s) - 1;
+        unsigned ws = window_shift(a, s->step);
+        expected += (lo >> ws) != (hi >> ws) ? 2 : 1;
         size_t off_lo = 1, off_hi = 0;
         if (sb_owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
-            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != a->slab_bytes - 1) {
+            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != slab_size(a, s) - 1) {
             BROKEN("the owner lookup does not find slab %zu at its first and last byte", i);
         }
     }
@@ -146,7 +180,7 @@ static int validate_slot(const slabbin_t *a, const void *p, const slab_t **s, si
     size_t off = 0;
     *s = sb_owner_in_table(a, (uintptr_t)p, &off);
     if (*s == NULL || !slot_at(a, off, idx)) return 0;
-    return *idx < bumped_in(a, (*s)->index);
+    return *idx < bumped_in(a, *s);
 }
 
 /* The free list, last_out, the counters and the bitmaps agree. */
@@ -190,8 +224,8 @@ static int validate_free_list(const slabbin_t *a, char *why, size_t why_len) {
     uint64_t ones = 0;
     for (size_t i = 0; i < a->nslabs; i++) {
         const slab_t *t = a->slabs[i];
-        size_t n = bumped_in(a, i);
-        for (size_t w = 0; w < a->bitmap_words; w++) {
+        size_t n = bumped_in(a, t);
+        for (size_t w = 0; w < bitmap_words(a, t->capacity); w++) {
             uint64_t v = t->bits[w];
             size_t first = w * 64;                  /* bits at and above n must be 0 */
             uint64_t allowed = n <= first ? 0 : n - first >= 64 ? UINT64_MAX
@@ -216,9 +250,11 @@ int slabbin_validate(const slabbin_t *a, char *why, size_t why_len) {
     if (rc == SLABBIN_OK) rc = validate_free_list(a, why, why_len);
     slabbin_stats_t st;
     slabbin_get_stats(a, &st);
-    if (rc == SLABBIN_OK && (st.reserved_bytes != (uint64_t)st.slab_count * a->slab_bytes ||
-                             st.live_slots > st.slab_count * st.slab_capacity ||
-                             st.peak_live_slots < st.live_slots)) {
+    if (rc == SLABBIN_OK && (st.reserved_bytes != st.reserved_slots * st.stride ||
+                             st.live_slots > st.reserved_slots ||
+                             st.peak_live_slots < st.live_slots ||
+                             st.peak_reserved_bytes < st.reserved_bytes ||
+                             st.initial_slab_capacity != a->init_capacity)) {
         rc = broken(why, why_len, "statistics disagree with the allocator");
     }
     return rc;

@@ -5,11 +5,15 @@
  *   - the free list is LIFO: the slot freed last comes back first;
  *   - otherwise the bump hands out the next never-used slot, walking the slabs in the order they
  *     were reserved, and only then reserves a new slab;
+ *   - with growth, a new slab holds the initial capacity if no slab is held, else twice the slots
+ *     of the last (largest) slab held, at most the slab capacity: the model knows every slab's
+ *     capacity, hence where each slab ends and the next begins;
  *   - after a trim the order of the remaining free slots is not promised: the model only requires
  *     that they come back (any order) before the bump resumes, and LIFO holds for later frees.
  * Every live slot carries a pattern over its whole slot size, checked before it is freed (catches
  * overlapping slots); every address is checked for alignment; statistics are checked after every
- * operation; trim must release exactly the slabs without a live slot. slabbin_validate() checks
+ * operation (reserved bytes and slots exact, their peak); trim must release exactly the slabs
+ * without a live slot and return their bytes. slabbin_validate() checks
  * every internal invariant after every operation. In debug mode every slot freed must be
  * poisoned, and stay so while it is free.
  */
@@ -19,6 +23,7 @@ enum { ST_UNUSED = 0, ST_LIVE = 1, ST_FREE = 2, ST_FREE_UNORDERED = 3 };
 
 typedef struct mslab {
     uintptr_t base;
+    size_t cap, bytes;       /* slots, and cap * stride */
     size_t live;
     unsigned char state[];   /* per slot, ST_* */
 } mslab_t;
@@ -29,7 +34,8 @@ typedef struct {
 } mlive_t;
 
 typedef struct {
-    size_t size, align, cap, stride, slab_bytes;
+    size_t size, align, cap, init, stride;
+    uint64_t peak_reserved;
     int checked;
     int debug;
     slabbin_t *a;
@@ -91,7 +97,7 @@ static long find_slab(const model_t *m, uintptr_t u) {
     }
     if (lo == 0) return -1;
     const mslab_t *s = m->by_addr[lo - 1];
-    return u - s->base < m->slab_bytes ? (long)(lo - 1) : -1;
+    return u - s->base < s->bytes ? (long)(lo - 1) : -1;
 }
 
 static mslab_t *slab_of(const model_t *m, const void *p) {
@@ -99,20 +105,30 @@ static mslab_t *slab_of(const model_t *m, const void *p) {
     return i < 0 ? NULL : m->by_addr[i];
 }
 
-/* Adds a slab reserved at `base`; 0 if it would overlap a known slab. */
+/* The capacity of the next slab reserved: growth from the last (largest) slab held. */
+static size_t next_cap(const model_t *m) {
+    if (m->nslabs == 0) return m->init;
+    size_t last = m->by_order[m->nslabs - 1]->cap;
+    return 2 * last < m->cap ? 2 * last : m->cap;
+}
+
+/* Adds a slab reserved at `base` (of next_cap() slots); 0 if it would overlap a known slab. */
 static int add_slab(model_t *m, uintptr_t base) {
+    size_t cap = next_cap(m), bytes = cap * m->stride;
     size_t pos = 0;
     while (pos < m->nslabs && m->by_addr[pos]->base < base) pos++;   /* rare: new slabs only */
-    if (pos > 0 && m->by_addr[pos - 1]->base + m->slab_bytes > base) return 0;
-    if (pos < m->nslabs && base + m->slab_bytes > m->by_addr[pos]->base) return 0;
+    if (pos > 0 && m->by_addr[pos - 1]->base + m->by_addr[pos - 1]->bytes > base) return 0;
+    if (pos < m->nslabs && base + bytes > m->by_addr[pos]->base) return 0;
     if (m->nslabs == m->slabs_cap) {
         m->slabs_cap = m->slabs_cap ? 2 * m->slabs_cap : 64;
         m->by_addr = xrealloc(m->by_addr, m->slabs_cap * sizeof *m->by_addr);
         m->by_order = xrealloc(m->by_order, m->slabs_cap * sizeof *m->by_order);
     }
-    mslab_t *s = calloc(1, sizeof *s + m->cap);
+    mslab_t *s = calloc(1, sizeof *s + cap);
     if (s == NULL) exit(2);
     s->base = base;
+    s->cap = cap;
+    s->bytes = bytes;
     memmove(&m->by_addr[pos + 1], &m->by_addr[pos], (m->nslabs - pos) * sizeof *m->by_addr);
     m->by_addr[pos] = s;
     m->by_order[m->nslabs] = s;
@@ -147,7 +163,7 @@ static int model_alloc(model_t *m, void *p, int zeroed) {
         m->unordered--;
     } else {
         /* the bump: the rest of the current slab, the next kept slab, or a new slab */
-        if (m->cur >= 0 && m->bumped < m->cap) {
+        if (m->cur >= 0 && m->bumped < m->by_order[m->cur]->cap) {
             CHECK_PTR(p, m->by_order[m->cur]->base + m->bumped * m->stride);
             m->bumped++;
         } else if ((size_t)(m->cur + 1) < m->nslabs) {
@@ -277,7 +293,7 @@ static int op_bad_frees(model_t *m) {
         const mslab_t *s = slab_of(m, m->live[rnd_below(m, m->nlive)].p);
         CHECK(s != NULL);
         if (s != NULL) {
-            void *edge[2] = {(void *)(s->base + m->slab_bytes), (void *)(s->base - 1)};
+            void *edge[2] = {(void *)(s->base + s->bytes), (void *)(s->base - 1)};
             for (int i = 0; i < 2; i++) {
                 if (slab_of(m, edge[i]) != NULL) continue;
                 CHECK_RC(slabbin_check(m->a, edge[i]), SLABBIN_EFOREIGN);
@@ -296,7 +312,7 @@ static int op_reset(model_t *m) {
     note(m, "reset, live", m->nlive);
     slabbin_reset(m->a);
     for (size_t i = 0; i < m->nslabs; i++) {
-        memset(m->by_order[i]->state, ST_UNUSED, m->cap);
+        memset(m->by_order[i]->state, ST_UNUSED, m->by_order[i]->cap);
         m->by_order[i]->live = 0;
     }
     m->nlive = 0;
@@ -308,14 +324,19 @@ static int op_reset(model_t *m) {
 }
 
 static int op_trim(model_t *m) {
-    size_t empty = 0;
-    for (size_t i = 0; i < m->nslabs; i++) empty += m->by_order[i]->live == 0;
+    size_t empty = 0, empty_bytes = 0;
+    for (size_t i = 0; i < m->nslabs; i++) {
+        if (m->by_order[i]->live == 0) {
+            empty++;
+            empty_bytes += m->by_order[i]->bytes;
+        }
+    }
     note(m, "trim, empty slabs", empty);
     size_t got = slabbin_trim(m->a);
-    CHECK_EQ_U(got, empty * m->slab_bytes);
+    CHECK_EQ_U(got, empty_bytes);
     CHECK_EQ_U(slabbin_trim(m->a), 0);
     note(m, "  unordered free slots", m->unordered);
-    if (got != empty * m->slab_bytes) return 0;
+    if (got != empty_bytes) return 0;
     /* drop the empty slabs, keeping both orders; follow the bump slab */
     const mslab_t *cur = m->cur >= 0 ? m->by_order[m->cur] : NULL;
     size_t kept = 0, kept_addr = 0;
@@ -334,7 +355,7 @@ static int op_trim(model_t *m) {
         if (s == cur) new_cur = (long)kept;
         m->by_order[kept++] = s;
         /* free slots of kept slabs stay free, in an order not promised */
-        for (size_t j = 0; j < m->cap; j++) {
+        for (size_t j = 0; j < s->cap; j++) {
             if (s->state[j] == ST_FREE || s->state[j] == ST_FREE_UNORDERED) {
                 s->state[j] = ST_FREE_UNORDERED;
                 m->unordered++;
@@ -346,7 +367,7 @@ static int op_trim(model_t *m) {
     if (new_cur < 0) {
         /* the bump slab was released: the kept slabs are all fully handed out */
         m->cur = (long)kept - 1;
-        m->bumped = m->cap;
+        m->bumped = kept > 0 ? m->by_order[kept - 1]->cap : 0;
     } else {
         m->cur = new_cur;
     }
@@ -355,12 +376,22 @@ static int op_trim(model_t *m) {
 
 static void check_stats(model_t *m) {
     slabbin_stats_t s = t_stats(m->a);
+    uint64_t slots = 0;
+    for (size_t i = 0; i < m->nslabs; i++) slots += m->by_order[i]->cap;
+    if (slots * m->stride > m->peak_reserved) m->peak_reserved = slots * m->stride;
     CHECK_EQ_U(s.live_slots, m->nlive);
     CHECK_EQ_U(s.peak_live_slots, m->peak);
     CHECK(s.peak_live_slots >= s.live_slots);
     CHECK_EQ_U(s.slab_count, m->nslabs);
-    CHECK_EQ_U(s.reserved_bytes, s.slab_count * s.slab_capacity * s.stride);
-    CHECK(s.live_slots <= s.slab_count * s.slab_capacity);
+    CHECK_EQ_U(s.reserved_slots, slots);
+    CHECK_EQ_U(s.reserved_bytes, slots * m->stride);
+    CHECK_EQ_U(s.peak_reserved_bytes, m->peak_reserved);
+    CHECK_EQ_U(s.slab_capacity, m->cap);
+    CHECK_EQ_U(s.initial_slab_capacity, m->init);
+    if (m->init == m->cap) {
+        CHECK_EQ_U(s.reserved_bytes, s.slab_count * s.slab_capacity * s.stride);
+    }
+    CHECK(s.live_slots <= s.reserved_slots);
     CHECK_EQ_U(s.stride, m->stride);
 }
 
@@ -377,7 +408,7 @@ static void check_all_live(model_t *m) {
      * allocated; unchecked mode knows which were handed out since the last reset */
     for (size_t i = 0; i < m->nslabs; i++) {
         const mslab_t *s = m->by_order[i];
-        for (size_t j = 0; j < m->cap; j++) {
+        for (size_t j = 0; j < s->cap; j++) {
             const void *p = (const void *)(s->base + j * m->stride);
             int expect;
             if (s->state[j] == ST_LIVE) {
@@ -392,20 +423,24 @@ static void check_all_live(model_t *m) {
     }
 }
 
-static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uint64_t seed,
-                      uint64_t nops, size_t max_live) {
+static void run_model(size_t size, size_t align, size_t cap, size_t init, unsigned flags,
+                      uint64_t seed, uint64_t nops, size_t max_live) {
     model_t m;
     memset(&m, 0, sizeof m);
     m.size = size;
     m.align = align;
     m.cap = cap;
+    m.init = init;
     m.checked = (flags & SLABBIN_UNCHECKED) == 0;
     m.debug = (flags & SLABBIN_DEBUG) != 0;
     m.cur = -1;
     m.rng = seed;
     REQUIRE_RC(slabbin_layout_stride(size, align, &m.stride), SLABBIN_OK);
-    m.slab_bytes = m.stride * cap;
-    REQUIRE_RC(slabbin_create(&m.a, size, align, cap, flags), SLABBIN_OK);
+    if (init == cap) {
+        REQUIRE_RC(slabbin_create(&m.a, size, align, cap, flags), SLABBIN_OK);
+    } else {
+        REQUIRE_RC(t_create_growing(&m.a, size, align, cap, init, flags), SLABBIN_OK);
+    }
 
     long failed_at_start = t_failed;
     size_t target = max_live / 2;
@@ -438,8 +473,8 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
         if (t_failed != failed_at_start) ok = 0;
     }
     if (!ok) {
-        fprintf(stderr, "model: layout (%zu, %zu) capacity %zu %s: stopped at op %llu\n", size,
-                align, cap, m.debug ? "debug" : m.checked ? "checked" : "unchecked",
+        fprintf(stderr, "model: layout (%zu, %zu) capacity %zu from %zu %s: stopped at op %llu\n",
+                size, align, cap, init, m.debug ? "debug" : m.checked ? "checked" : "unchecked",
                 (unsigned long long)m.ops);
         unsigned first = m.nhistory > 16 ? m.nhistory - 16 : 0;
         for (unsigned i = first; i < m.nhistory; i++) fprintf(stderr, "  %s\n", m.history[i % 16]);
@@ -449,7 +484,8 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
         while (m.nlive > 0) op_free(&m);
         check_stats(&m);
         CHECK_VALID(m.a);
-        CHECK_EQ_U(slabbin_trim(m.a), m.nslabs * m.slab_bytes);
+        uint64_t all = t_stats(m.a).reserved_bytes;
+        CHECK_EQ_U(slabbin_trim(m.a), all);
         CHECK_EQ_U(t_stats(m.a).slab_count, 0);
     }
     slabbin_destroy(m.a);
@@ -461,30 +497,42 @@ static void run_model(size_t size, size_t align, size_t cap, unsigned flags, uin
 }
 
 /* slabbin_validate() after every operation is O(slots handed out): the configurations keep
- * ops * max_live near 20 million, small live sets running longer. */
+ * ops * max_live near 20 million (7 million with growth), small live sets running longer. An
+ * initial capacity equal to the capacity is no growth (slabbin_create()). */
 int main(void) {
     static const struct {
-        size_t size, align, cap;
+        size_t size, align, cap, init;
         unsigned flags;
         size_t max_live;
         uint64_t nops;
     } configs[] = {
-        {24, 16, 64, 0, 3000, 8000},
-        {24, 16, 64, 0, 300, 60000},
-        {24, 16, 64, SLABBIN_UNCHECKED, 3000, 8000},
-        {24, 16, 64, SLABBIN_UNCHECKED, 300, 60000},
-        {1, 1, 1, 0, 300, 60000},
-        {100, 8, 7, SLABBIN_UNCHECKED, 300, 60000},
-        {9, 1, 13, 0, 300, 60000},
-        {8, 4096, 3, 0, 200, 60000},
-        {40, 8, 1000, SLABBIN_UNCHECKED, 4000, 5000},
-        {17, 2, 5, SLABBIN_UNCHECKED, 300, 60000},
-        {24, 8, 16, SLABBIN_DEBUG, 300, 60000},
-        {9, 1, 5, SLABBIN_DEBUG, 200, 60000},
+        {24, 16, 64, 64, 0, 3000, 8000},
+        {24, 16, 64, 64, 0, 300, 60000},
+        {24, 16, 64, 64, SLABBIN_UNCHECKED, 3000, 8000},
+        {24, 16, 64, 64, SLABBIN_UNCHECKED, 300, 60000},
+        {1, 1, 1, 1, 0, 300, 60000},
+        {100, 8, 7, 7, SLABBIN_UNCHECKED, 300, 60000},
+        {9, 1, 13, 13, 0, 300, 60000},
+        {8, 4096, 3, 3, 0, 200, 60000},
+        {40, 8, 1000, 1000, SLABBIN_UNCHECKED, 4000, 5000},
+        {17, 2, 5, 5, SLABBIN_UNCHECKED, 300, 60000},
+        {24, 8, 16, 16, SLABBIN_DEBUG, 300, 60000},
+        {9, 1, 5, 5, SLABBIN_DEBUG, 200, 60000},
+        /* growth: slabs of init, 2 init, 4 init, ... slots up to the capacity */
+        {24, 16, 64, 1, 0, 300, 30000},
+        {24, 16, 64, 1, SLABBIN_UNCHECKED, 3000, 2500},
+        {9, 1, 13, 3, 0, 300, 25000},
+        {8, 4096, 3, 1, 0, 200, 25000},
+        {40, 8, 1000, 7, SLABBIN_UNCHECKED, 3000, 2500},
+        {17, 2, 5, 2, SLABBIN_UNCHECKED, 300, 25000},
+        {1, 1, 100, 1, 0, 150, 25000},
+        {24, 8, 16, 1, SLABBIN_DEBUG, 300, 25000},
+        {9, 1, 6, 2, SLABBIN_DEBUG, 200, 25000},
     };
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
-        run_model(configs[i].size, configs[i].align, configs[i].cap, configs[i].flags,
-                  UINT64_C(0x5EED) + i, t_iterations(configs[i].nops), configs[i].max_live);
+        run_model(configs[i].size, configs[i].align, configs[i].cap, configs[i].init,
+                  configs[i].flags, UINT64_C(0x5EED) + i, t_iterations(configs[i].nops),
+                  configs[i].max_live);
     }
     return test_summary();
 }

@@ -138,7 +138,51 @@ static inline int t_stats_equal(const slabbin_stats_t *x, const slabbin_stats_t 
     return x->slot_size == y->slot_size && x->alignment == y->alignment &&
            x->stride == y->stride && x->slab_capacity == y->slab_capacity &&
            x->slab_count == y->slab_count && x->live_slots == y->live_slots &&
-           x->peak_live_slots == y->peak_live_slots && x->reserved_bytes == y->reserved_bytes;
+           x->peak_live_slots == y->peak_live_slots && x->reserved_bytes == y->reserved_bytes &&
+           x->initial_slab_capacity == y->initial_slab_capacity &&
+           x->reserved_slots == y->reserved_slots &&
+           x->peak_reserved_bytes == y->peak_reserved_bytes;
+}
+
+/* slabbin_create_with() with growth: slabs from `initial` slots doubling up to `capacity`. */
+static inline int t_create_growing(slabbin_t **out, size_t size, size_t align, size_t capacity,
+                                   size_t initial, unsigned flags) {
+    slabbin_options_t o;
+    slabbin_options_init(&o, size, align, capacity);
+    o.initial_slab_capacity = initial;
+    o.flags = flags;
+    return slabbin_create_with(out, &o);
+}
+
+/* Slots of the k-th slab (k = 0, 1, ...) a fresh allocator with growth reserves: the initial
+ * capacity doubled k times, at most the capacity. */
+static inline size_t t_grown_capacity(size_t initial, size_t capacity, size_t k) {
+    size_t c = initial;
+    for (; k > 0 && c < capacity; k--) c = 2 * c < capacity ? 2 * c : capacity;
+    return c;
+}
+
+/* Slots of the first `slabs` slabs of a fresh allocator with growth. */
+static inline size_t t_grown_slots(size_t initial, size_t capacity, size_t slabs) {
+    size_t n = 0;
+    for (size_t k = 0; k < slabs; k++) n += t_grown_capacity(initial, capacity, k);
+    return n;
+}
+
+/* slots[0..n), handed out in that order by a fresh allocator with growth (nothing freed): the
+ * slots of slab k are consecutive from its first, t_grown_capacity(initial, capacity, k) of them.
+ * Returns the number of slabs they span. */
+static inline size_t t_check_growth_runs(void *const *slots, size_t n, size_t stride,
+                                         size_t initial, size_t capacity) {
+    size_t slabs = 0;
+    for (size_t i = 0; i < n; slabs++) {
+        size_t c = t_grown_capacity(initial, capacity, slabs);
+        for (size_t j = 1; j < c && i + j < n; j++) {
+            CHECK_PTR(slots[i + j], (unsigned char *)slots[i] + j * stride);
+        }
+        i += c;
+    }
+    return slabs;
 }
 
 /* Reference stride: max(size, sizeof(void *)) rounded up to the alignment. */

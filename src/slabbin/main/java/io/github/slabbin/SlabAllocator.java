@@ -7,7 +7,11 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slab allocator: hands out slots of native memory of one {@link SlotLayout}, each at an address
@@ -31,6 +35,14 @@ import java.util.Objects;
  * speed: passing anything but a live slot of this allocator, or writing to a freed slot, is
  * undefined behaviour and can crash the JVM.
  *
+ * <h2>Debug mode</h2>
+ * {@link Builder#debug(boolean) debug(true)}, or the system property {@code slabbin.debug=true},
+ * adds to checked mode what hunting a bug in the calling code needs: freed slots are poisoned and
+ * verified when handed out again (a write anywhere in a freed slot is reported as a use after
+ * free, with the slot, the offset and the call sites), every allocation and free records its
+ * stack (a double free names both), and the slots still allocated at {@link #close()} or when the
+ * Cleaner runs are logged as leaks; {@link #debugLiveSlots()} lists them.
+ *
  * <h2>Batches and the magazine</h2>
  * {@link #allocate(long[], int, int)} and {@link #deallocate(long[], int, int)} move many slots
  * with one native call. {@link Builder#magazine(int)} adds a Java-side cache of free slots so that
@@ -42,22 +54,44 @@ import java.util.Objects;
  * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
  * read and written from any thread, with the usual need for a happens-before edge.
  *
- * <h2>Lifecycle</h2>
+ * <h2>Lifecycle and the lifetime of addresses and views</h2>
  * After {@link #close()} every method but {@code close()}, {@link #isClosed()}, {@link #owner()}
- * and {@code toString()} throws {@link IllegalStateException}.
- * An allocator that becomes unreachable without being closed releases its native memory through a
- * {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING).
+ * and {@code toString()} throws {@link IllegalStateException}. Closing releases every slab at once,
+ * whatever views of it are still reachable.
+ *
+ * <p>An allocator that becomes unreachable without being closed releases its native memory through
+ * a {@link Cleaner} and logs a warning (logger {@code io.github.slabbin}, level WARNING). What keeps
+ * it, and so its memory, reachable:
+ * <ul>
+ *   <li>a call in progress: every method keeps the allocator reachable until its last touch of
+ *       native memory or of the native allocator ({@link Reference#reachabilityFence}), so an
+ *       allocator dropped by its caller during a call is released after the call, never within;
+ *   <li>a view: the {@link Pointer} of {@link #pointer(long)} (and every {@code share} of it), the
+ *       {@link Structure} of {@link #structureAt(Class, long)} and the {@link ByteBuffer} of
+ *       {@link #buffer(long)} (and every slice or duplicate of it) keep the allocator's memory
+ *       from the Cleaner while they are reachable, as JNA's {@code Memory} and its buffers do;
+ *   <li>not an address: a slot address is a {@code long} and keeps nothing reachable. Code that
+ *       holds addresses, or hands them to C, must hold the allocator too (or close it explicitly
+ *       when done), as for {@link #nativeHandle()}.
+ * </ul>
+ * No view owns its slot: after the slot is freed, or the allocator is reset or closed, using a
+ * view is a use after free.
  *
  * <h2>Errors</h2>
  * <table>
  *   <caption>Exceptions</caption>
  *   <tr><th>Exception</th><th>When</th></tr>
  *   <tr><td>{@link IllegalArgumentException}</td><td>bad layout or capacity at creation; an
- *       address that is not a live slot of this allocator (checked mode)</td></tr>
+ *       address that is not a live slot of this allocator (checked mode); a structure that does
+ *       not fit a slot</td></tr>
+ *   <tr><td>{@link IndexOutOfBoundsException}</td><td>a batch's offset or count out of range; an
+ *       access through a view outside its slot</td></tr>
  *   <tr><td>{@link OutOfMemoryError}</td><td>the system refused a slab, or
  *       {@link Builder#maxReservedBytes(long)} would be exceeded; the allocator stays usable</td></tr>
- *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread; use after free detected
- *       (checked mode)</td></tr>
+ *   <tr><td>{@link IllegalStateException}</td><td>closed; wrong thread (both checked before any
+ *       argument, in every method); use after free detected (checked mode; debug mode names the
+ *       slot, the offset and the call sites); {@link #debugLiveSlots()} without debug
+ *       mode</td></tr>
  *   <tr><td>{@link UnsatisfiedLinkError}</td><td>no native library for this platform
  *       ({@link SlabbinLibrary})</td></tr>
  * </table>
@@ -79,7 +113,12 @@ public final class SlabAllocator implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     /** The native allocator, or 0 once closed. */
     private long handle;
-    /** Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. */
+    /**
+     * Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. The
+     * magazine sits on top of the core's free list: together they are one LIFO stack, with the
+     * slots a refill bumped ahead at its bottom, so every call sees the order that single native
+     * calls would.
+     */
     private final long[] magazine;
     private int cached;
     /** Checked magazine mode: the slots handed out and not freed since; null otherwise. */
@@ -87,9 +126,15 @@ public final class SlabAllocator implements AutoCloseable {
     /** Magazine mode: live slots and their peak, kept here (the core counts cached slots). */
     private long live;
     private long peak;
+    /**
+     * Debug mode: where every slot was allocated and freed (shared with the Cleaner's state);
+     * null otherwise. Debug mode also takes the magazine's slow paths, which poison the slots
+     * entering the magazine and verify those leaving it.
+     */
+    private final CallSites sites;
 
-    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, long maxReserved,
-                          int magazineSlots) {
+    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, boolean debug,
+                          long maxReserved, int magazineSlots) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (slabCapacity < 1) {
             throw new IllegalArgumentException(
@@ -101,7 +146,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         SlabbinNative.ensureLoaded();
         long h = SlabbinNative.create(layout.size(), layout.alignment(), slabCapacity,
-                checked ? 0 : SlabbinNative.FLAG_UNCHECKED);
+                !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
             throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
         }
@@ -120,8 +165,9 @@ public final class SlabAllocator implements AutoCloseable {
         this.liveSet = magazineSlots > 0 && checked ? new LongHashTable() : null;
         this.owner = Thread.currentThread();
         this.handle = h;
-        this.state = new NativeState(h, layout, slabCapacity);
-        this.cleanable = CLEANER.register(this, state);
+        this.sites = debug ? new CallSites() : null;
+        this.state = new NativeState(h, layout, slabCapacity, sites);
+        this.cleanable = CLEANER.register(this, state::release);
     }
 
     /**
@@ -151,14 +197,15 @@ public final class SlabAllocator implements AutoCloseable {
 
     /**
      * Allocates a slot. Its contents are unspecified (a reused slot keeps old bytes, its first 8
-     * bytes overwritten by the free-list link).
+     * bytes overwritten by the free-list link; in debug mode, the poison byte {@code 0xDB}).
      *
      * @return the slot's address, never 0, a multiple of the layout's alignment
      * @throws OutOfMemoryError if a new slab was needed and the system (or the reserve cap)
      *     refused it; nothing is allocated and the allocator stays usable
      * @throws IllegalStateException if closed, called from a thread other than the owner, or (checked
      *     mode) a freed slot was written after it was freed (nothing allocated; the free list is
-     *     repaired, so the next call succeeds)
+     *     repaired, so the next call succeeds; debug mode names the slot, the first damaged byte
+     *     and where the slot was allocated and freed)
      */
     public long allocate() {
         // Kept small so that it inlines: one native call, or the magazine pop; the rest of the
@@ -169,15 +216,14 @@ public final class SlabAllocator implements AutoCloseable {
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
             }
-            long address = SlabbinNative.allocate(h);
-            Reference.reachabilityFence(this);
-            if (address <= 0) {
-                throw allocationFailure(address);
+            try {
+                return allocated(h, SlabbinNative.allocate(h));
+            } finally {
+                Reference.reachabilityFence(this);
             }
-            return address;
         }
         int n = cached;
-        if (n > 0 && Thread.currentThread() == owner && handle != 0) {
+        if (n > 0 && Thread.currentThread() == owner && handle != 0 && sites == null) {
             long address = mag[--n];
             cached = n;
             handOut(address);
@@ -186,6 +232,21 @@ public final class SlabAllocator implements AutoCloseable {
         return allocateSlow();
     }
 
+    /**
+     * The result of a native single allocation: the address (recorded in debug mode), or a
+     * status that becomes the exception.
+     */
+    private long allocated(long h, long result) {
+        if (result <= 0) {
+            throw allocationFailure(h, result);
+        }
+        if (sites != null) {
+            sites.allocated(result);
+        }
+        return result;
+    }
+
+    /** Magazine mode: a slot handed out to the caller. */
     private void handOut(long address) {
         if (liveSet != null) {
             liveSet.add(address);
@@ -193,22 +254,30 @@ public final class SlabAllocator implements AutoCloseable {
         if (++live > peak) {
             peak = live;
         }
+        if (sites != null) {
+            sites.allocated(address);
+        }
     }
 
     private long allocateSlow() {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+        long h = liveHandle();
+        try {
+            long[] mag = magazine;
+            int n = cached;
+            if (n == 0) {
+                n = refill(h, mag);
+                cached = n;
+            }
+            if (sites != null) {
+                verifyCached(h, n - 1, n);
+            }
+            long address = mag[--n];
+            cached = n;
+            handOut(address);
+            return address;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long[] mag = magazine;
-        int n = cached;
-        if (n == 0) {
-            n = refill(h, mag);
-        }
-        long address = mag[--n];
-        cached = n;
-        handOut(address);
-        return address;
     }
 
     /**
@@ -219,21 +288,17 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException as {@link #allocate()}
      */
     public long allocateZeroed() {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+        long h = liveHandle();
+        try {
+            if (magazine != null) {
+                long address = allocate();
+                SlabbinNative.zero(address, layout.size());
+                return address;
+            }
+            return allocated(h, SlabbinNative.allocateZeroed(h));
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        if (magazine != null) {
-            long address = allocate();
-            SlabbinNative.zero(address, layout.size());
-            return address;
-        }
-        long address = SlabbinNative.allocateZeroed(h);
-        Reference.reachabilityFence(this);
-        if (address <= 0) {
-            throw allocationFailure(address);
-        }
-        return address;
     }
 
     /**
@@ -256,15 +321,21 @@ public final class SlabAllocator implements AutoCloseable {
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
             }
-            int rc = SlabbinNative.deallocate(h, address);
-            Reference.reachabilityFence(this);
-            if (rc != 0) {
-                throw addressFailure(rc, address);
+            try {
+                int rc = SlabbinNative.deallocate(h, address);
+                if (rc != 0) {
+                    throw addressFailure(rc, address);
+                }
+                if (sites != null) {
+                    sites.freed(address, freeSite(address));
+                }
+            } finally {
+                Reference.reachabilityFence(this);
             }
             return;
         }
         int n = cached;
-        if (n < mag.length && Thread.currentThread() == owner && handle != 0
+        if (n < mag.length && Thread.currentThread() == owner && handle != 0 && sites == null
                 && (liveSet == null || liveSet.remove(address))) {
             mag[n] = address;
             cached = n + 1;
@@ -275,21 +346,33 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private void deallocateSlow(long address) {
-        long h = handle;
-        if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+        long h = liveHandle();
+        try {
+            long[] mag = magazine;
+            if (liveSet != null && !liveSet.contains(address)) {
+                throw addressFailure(magazineReason(h, address), address);
+            }
+            int n = cached;
+            if (n == mag.length) {
+                if (sites != null) {
+                    verifyCached(h, 0, n >>> 1);
+                }
+                n = flush(h, mag, n, n >>> 1);
+                cached = n;
+            }
+            if (liveSet != null) {
+                liveSet.remove(address);
+            }
+            mag[n] = address;
+            if (sites != null) {
+                poisonCached(h, n, n + 1);
+                sites.freed(address, freeSite(address));
+            }
+            cached = n + 1;
+            live--;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long[] mag = magazine;
-        if (liveSet != null && !liveSet.remove(address)) {
-            throw addressFailure(magazineReason(h, address), address);
-        }
-        int n = cached;
-        if (n == mag.length) {
-            n = flush(h, mag, n, n >>> 1);
-        }
-        mag[n] = address;
-        cached = n + 1;
-        live--;
     }
 
     /**
@@ -302,81 +385,128 @@ public final class SlabAllocator implements AutoCloseable {
      * @param count     slots to allocate, {@code 0 <= count <= addresses.length - offset}
      * @return {@code count}: all of them are allocated, or none
      * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws NullPointerException if {@code addresses} is null
      * @throws OutOfMemoryError if the slabs needed could not be reserved; nothing is allocated
-     * @throws IllegalStateException as {@link #allocate()}
+     *     and the array is left as it was
+     * @throws IllegalStateException as {@link #allocate()}, before any argument is looked at
      */
     public int allocate(long[] addresses, int offset, int count) {
-        Objects.checkFromIndexSize(offset, count, addresses.length);
         long h = liveHandle();
+        Objects.checkFromIndexSize(offset, count, addresses.length);
         if (count == 0) {
             return 0;
         }
-        long[] mag = magazine;
-        int take = mag == null ? 0 : Math.min(cached, count);
-        for (int i = 0; i < take; i++) {
-            addresses[offset + i] = mag[--cached];
-        }
-        if (take < count) {
-            int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
-            Reference.reachabilityFence(this);
-            if (rc != 0) {
-                for (int i = take - 1; i >= 0; i--) {
-                    mag[cached++] = addresses[offset + i];
-                }
-                throw allocationFailure(rc);
+        try {
+            long[] mag = magazine;
+            // The magazine's slots come first; the slabs' follow. They are taken in the other
+            // order so that a refused batch leaves the array and the magazine as they were.
+            int take = mag == null ? 0 : Math.min(cached, count);
+            if (sites != null && take > 0) {
+                verifyCached(h, cached - take, cached);
             }
-        }
-        if (mag != null) {
-            if (liveSet != null) {
+            if (take < count) {
+                int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
+                if (rc != 0) {
+                    throw allocationFailure(h, rc);
+                }
+            }
+            if (mag != null) {
+                for (int i = 0; i < take; i++) {
+                    addresses[offset + i] = mag[--cached];
+                }
                 for (int i = 0; i < count; i++) {
-                    liveSet.add(addresses[offset + i]);
+                    handOut(addresses[offset + i]);
+                }
+            } else if (sites != null) {
+                for (int i = 0; i < count; i++) {
+                    sites.allocated(addresses[offset + i]);
                 }
             }
-            live += count;
-            peak = Math.max(peak, live);
+            return count;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        return count;
     }
 
     /**
-     * Frees {@code addresses[offset .. offset + count - 1]} with one native call, in that order,
-     * as that many {@link #deallocate(long)} calls would (with a magazine, they go straight back to
-     * the slabs, not into the magazine). In checked mode the whole batch is validated before
-     * anything is freed.
+     * Frees {@code addresses[offset .. offset + count - 1]}, in that order, as that many
+     * {@link #deallocate(long)} calls would: the last one is on top of the free list. Without a
+     * magazine it is one native call; with one, a batch that fits in the magazine's free room goes
+     * there, and a larger one goes to the slabs after the magazine's slots. In checked mode the
+     * whole batch is validated before anything is freed.
      *
      * @param addresses the slots to free, not null
      * @param offset    first index read, {@code 0 <= offset <= addresses.length}
      * @param count     slots to free, {@code 0 <= count <= addresses.length - offset}
      * @throws IndexOutOfBoundsException if offset or count are out of range
+     * @throws NullPointerException if {@code addresses} is null
      * @throws IllegalArgumentException (checked mode) if an entry is not a live slot of this
      *     allocator or repeats an earlier entry of the batch; the message names its index and the
      *     reason, and nothing is freed
-     * @throws IllegalStateException if closed or called from a thread other than the owner
+     * @throws IllegalStateException if closed or called from a thread other than the owner, before
+     *     any argument is looked at
      */
     public void deallocate(long[] addresses, int offset, int count) {
-        Objects.checkFromIndexSize(offset, count, addresses.length);
         long h = liveHandle();
+        Objects.checkFromIndexSize(offset, count, addresses.length);
         if (count == 0) {
             return;
         }
-        if (liveSet != null) {
-            for (int i = 0; i < count; i++) {
-                long a = addresses[offset + i];
-                if (!liveSet.remove(a)) {
-                    for (int j = 0; j < i; j++) {
-                        liveSet.add(addresses[offset + j]);
+        try {
+            long[] mag = magazine;
+            if (mag == null) {
+                freeBatch(h, addresses, offset, count);
+                batchFreed(addresses, offset, count);
+                return;
+            }
+            int n = cached;
+            boolean fits = count <= mag.length - n;
+            if (sites != null && !fits) {
+                verifyCached(h, 0, n);
+            }
+            if (liveSet != null) {
+                for (int i = 0; i < count; i++) {
+                    long a = addresses[offset + i];
+                    if (!liveSet.remove(a)) {
+                        for (int j = 0; j < i; j++) {
+                            liveSet.add(addresses[offset + j]);
+                        }
+                        throw batchFailure(addresses, offset, i, magazineReason(h, a));
                     }
-                    throw batchFailure(addresses, offset, i, magazineReason(h, a));
                 }
             }
+            if (fits) {
+                System.arraycopy(addresses, offset, mag, n, count);
+                if (sites != null) {
+                    poisonCached(h, n, n + count);
+                }
+                cached = n + count;
+            } else {
+                cached = flush(h, mag, n, n);
+                freeBatch(h, addresses, offset, count);
+            }
+            live -= count;
+            batchFreed(addresses, offset, count);
+        } finally {
+            Reference.reachabilityFence(this);
         }
+    }
+
+    /** Debug mode: records where the slots of a batch were freed. */
+    private void batchFreed(long[] addresses, int offset, int count) {
+        if (sites != null) {
+            CallSites.Site site = new CallSites.Site("batch of " + count + " slots freed here");
+            for (int i = 0; i < count; i++) {
+                sites.freed(addresses[offset + i], site);
+            }
+        }
+    }
+
+    /** One native batch free; a refusal becomes the exception naming the bad entry. */
+    private void freeBatch(long h, long[] addresses, int offset, int count) {
         long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
-        Reference.reachabilityFence(this);
         if (r != 0) {
             throw batchFailure(addresses, offset, (int) (r >>> 8), -(int) (r & 0xff));
-        }
-        if (magazine != null) {
-            live -= count;
         }
     }
 
@@ -391,7 +521,12 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public boolean isAllocated(long address) {
-        return check(address) == SlabbinNative.OK;
+        long h = liveHandle();
+        try {
+            return check(h, address) == SlabbinNative.OK;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -403,32 +538,47 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public void reset() {
         long h = liveHandle();
-        if (magazine != null) {
-            cached = 0;
-            live = 0;
-            if (liveSet != null) {
-                liveSet.clear();
+        try {
+            if (magazine != null) {
+                cached = 0;
+                live = 0;
+                if (liveSet != null) {
+                    liveSet.clear();
+                }
             }
+            SlabbinNative.reset(h);
+            if (sites != null) {
+                sites.freedAll(new CallSites.Site("every slot freed here by reset()"));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        SlabbinNative.reset(h);
-        Reference.reachabilityFence(this);
     }
 
     /**
      * Releases every slab that holds no allocated slot to the system; slabs with a live slot stay
-     * where they are.
+     * where they are. The magazine's slots go back to the slabs first.
      *
      * @return bytes released, a multiple of {@code slabCapacity * stride} (0 if none)
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public long trim() {
         long h = liveHandle();
-        if (magazine != null) {
-            cached = flush(h, magazine, cached, cached);
+        try {
+            if (magazine != null) {
+                if (sites != null) {
+                    verifyCached(h, 0, cached);
+                }
+                cached = flush(h, magazine, cached, cached);
+            }
+            long released = SlabbinNative.trim(h);
+            if (sites != null && released > 0) {
+                sites.forget(a -> SlabbinNative.check(h, a) == SlabbinNative.EFOREIGN);
+            }
+            return released;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        long released = SlabbinNative.trim(h);
-        Reference.reachabilityFence(this);
-        return released;
     }
 
     /**
@@ -438,9 +588,13 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public SlabStats stats() {
+        long h = liveHandle();
         long[] v = new long[8];
-        SlabbinNative.stats(liveHandle(), v);
-        Reference.reachabilityFence(this);
+        try {
+            SlabbinNative.stats(h, v);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         if (magazine != null) {
             return new SlabStats(v[0], v[1], v[2], v[3], v[4], live, peak, v[7], cached);
         }
@@ -481,6 +635,37 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     /**
+     * Whether the allocator is in debug mode ({@link Builder#debug(boolean)}).
+     *
+     * @return true in debug mode
+     * @throws IllegalStateException if closed or called from a thread other than the owner
+     */
+    public boolean isDebug() {
+        liveHandle();
+        return sites != null;
+    }
+
+    /**
+     * Debug mode: the slots allocated now, oldest allocation first, each with its allocation
+     * number and the stack of its allocation (what the leak report at {@link #close()} prints).
+     * A snapshot: later calls do not change the list. Meant for tools that hunt leaks, e.g. a
+     * test extension that reports the slots a test allocated (a serial above the largest seen
+     * before the test) and did not free.
+     *
+     * @return the live slots, unmodifiable
+     * @throws IllegalStateException if closed, called from a thread other than the owner, or not
+     *     in debug mode
+     */
+    public List<LiveSlot> debugLiveSlots() {
+        liveHandle();
+        if (sites == null) {
+            throw new IllegalStateException(this + " is not in debug mode (Builder.debug(true)"
+                    + " or -D" + Builder.DEBUG_PROPERTY + "=true)");
+        }
+        return Collections.unmodifiableList(sites.liveSlots());
+    }
+
+    /**
      * The thread this allocator is confined to.
      *
      * @return the thread that created it
@@ -493,7 +678,8 @@ public final class SlabAllocator implements AutoCloseable {
      * The native allocator ({@code slabbin_t *} of {@code slabbin.h}) for C code that allocates or
      * frees slots of this allocator directly, in the same native library. C code must follow the
      * same rules as Java: calls only while this allocator is open, never overlapping calls from
-     * Java.
+     * Java. The handle is a {@code long}: it does not keep this allocator reachable, so the Java
+     * code must hold the allocator for as long as C uses the handle or its slots.
      *
      * @return the {@code slabbin_t *} as a long
      * @throws IllegalStateException if closed or called from a thread other than the owner
@@ -503,66 +689,103 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     /**
-     * A JNA pointer to a slot, for reading and writing it without {@code Unsafe}. It does not own
-     * the slot: it dangles once the slot is freed.
+     * A JNA pointer to a slot, for reading and writing it without {@code Unsafe}: a bounded
+     * {@link com.sun.jna.Memory} of exactly the slot's {@link SlotLayout#size() size} bytes, so an
+     * access outside the slot throws {@link IndexOutOfBoundsException} instead of touching a
+     * neighbour. While the pointer (or a {@code share} of it) is reachable the allocator's memory
+     * is not released by the Cleaner. It does not own the slot: it dangles once the slot is freed
+     * or the allocator is reset or closed ({@code close()} on the pointer only forgets the
+     * address).
      *
      * @param address a currently allocated slot of this allocator
-     * @return a pointer to the slot's first byte
+     * @return a pointer to the slot's first byte, bounded to the slot
      * @throws IllegalArgumentException (checked mode) if the address is not a live slot
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public Pointer pointer(long address) {
-        requireSlot(address);
-        return new Pointer(address);
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            return new SlotMemory(this, address, layout.size());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
      * A direct {@link ByteBuffer} over exactly one slot: capacity {@link SlotLayout#size()} bytes,
-     * native byte order. It does not own the slot: it dangles once the slot is freed, and using it
-     * then is a use after free.
+     * native byte order. While the buffer (or a slice, duplicate or view of it) is reachable the
+     * allocator's memory is not released by the Cleaner. It does not own the slot: it dangles once
+     * the slot is freed or the allocator is reset or closed, and using it then is a use after free.
      *
      * @param address a currently allocated slot of this allocator
      * @return a view of the slot's bytes
-     * @throws IllegalArgumentException (checked mode) if the address is not a live slot, or the
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot; if the
      *     slot size exceeds {@link Integer#MAX_VALUE} bytes
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public ByteBuffer buffer(long address) {
-        requireSlot(address);
-        if (layout.size() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("slot size " + layout.size()
-                    + " bytes is too large for a ByteBuffer");
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            if (layout.size() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("slot size " + layout.size()
+                        + " bytes is too large for a ByteBuffer");
+            }
+            ByteBuffer b = new Pointer(address).getByteBuffer(0, layout.size())
+                    .order(ByteOrder.nativeOrder());
+            CLEANER.register(b, state.hold());
+            return b;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        return new Pointer(address).getByteBuffer(0, layout.size()).order(ByteOrder.nativeOrder());
     }
 
     /**
      * A JNA {@link Structure} of the given class backed by a slot: reads the slot into the
      * structure's fields ({@link Structure#read()}); call {@link Structure#write()} to store them.
+     * The structure's size and alignment ({@link SlotLayout#of(Class)}, computed once per class
+     * without reading the slot) are checked against the layout before the structure is built on
+     * the slot, so a structure that does not fit never reads or writes a byte. Its memory is a
+     * {@link #pointer(long) pointer} to the slot, bounded and keeping the allocator's memory from
+     * the Cleaner as that one does.
      *
-     * @param type    a Structure class whose size fits the slot, e.g. the one the layout was made
-     *                from with {@link SlotLayout#of(Class)}
+     * @param type    a Structure class whose size and alignment fit the slot, e.g. the one the
+     *                layout was made from with {@link SlotLayout#of(Class)}
      * @param address a currently allocated slot of this allocator
      * @param <T>     the structure type
      * @return the structure, backed by the slot's memory
-     * @throws IllegalArgumentException if the structure is larger than the slot, or (checked mode)
-     *     the address is not a live slot
+     * @throws IllegalArgumentException (checked mode) if the address is not a live slot; if the
+     *     structure is larger than the slot, needs a larger alignment than the layout's, or cannot
+     *     be instantiated by JNA
+     * @throws NullPointerException if {@code type} is null
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public <T extends Structure> T structureAt(Class<T> type, long address) {
-        requireSlot(address);
-        T s = Structure.newInstance(type, new Pointer(address));
-        if (s.size() > layout.size()) {
-            throw new IllegalArgumentException(type.getName() + " needs " + s.size()
-                    + " bytes but a slot holds " + layout.size());
+        long h = liveHandle();
+        try {
+            requireSlot(h, address);
+            SlotLayout need = SlotLayout.of(type);
+            if (need.size() > layout.size()) {
+                throw new IllegalArgumentException(type.getName() + " needs " + need.size()
+                        + " bytes but a slot holds " + layout.size());
+            }
+            if (need.alignment() > layout.alignment()) {
+                throw new IllegalArgumentException(type.getName() + " needs an alignment of "
+                        + need.alignment() + " bytes but slots are aligned to "
+                        + layout.alignment());
+            }
+            T s = Structure.newInstance(type, new SlotMemory(this, address, layout.size()));
+            s.read();
+            return s;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        s.read();
-        return s;
     }
 
     /**
-     * Releases every slab; every slot address becomes invalid. Idempotent: closing again does
-     * nothing.
+     * Releases every slab; every slot address and every view becomes invalid. Idempotent: closing
+     * again does nothing.
      *
      * @throws IllegalStateException if called from a thread other than the owner
      */
@@ -572,8 +795,9 @@ public final class SlabAllocator implements AutoCloseable {
             throw stateFailure();
         }
         if (handle != 0) {
+            String described = toString();
             handle = 0;
-            state.closed = true;
+            state.close(described);
             cleanable.clean();
         }
     }
@@ -590,12 +814,17 @@ public final class SlabAllocator implements AutoCloseable {
     @Override
     public String toString() {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
+                + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.length)
                 + (handle == 0 ? " (closed)" : "");
     }
 
     // ---------------------------------------------------------------------------------------
 
+    /**
+     * The state check of every method, before any argument is looked at: the native allocator,
+     * if open and called from the owner.
+     */
     private long liveHandle() {
         long h = handle;
         if (Thread.currentThread() != owner || h == 0) {
@@ -604,32 +833,28 @@ public final class SlabAllocator implements AutoCloseable {
         return h;
     }
 
-    private int check(long address) {
-        long h = liveHandle();
+    /** What {@link #deallocate(long)} would say of an address; nothing is read or changed. */
+    private int check(long h, long address) {
         if (liveSet != null && !liveSet.contains(address)) {
             return magazineReason(h, address);
         }
-        int rc = SlabbinNative.check(h, address);
-        Reference.reachabilityFence(this);
-        return rc;
+        return SlabbinNative.check(h, address);
     }
 
     /**
      * Why a checked magazine allocator refuses an address that is not in its live set: the core's
      * reason, or a double free when the core still counts it allocated (it sits in the magazine).
      */
-    private int magazineReason(long h, long address) {
+    private static int magazineReason(long h, long address) {
         int rc = SlabbinNative.check(h, address);
-        Reference.reachabilityFence(this);
         return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
     }
 
     /** Fills an empty magazine with up to half its size of slots; returns how many. */
     private int refill(long h, long[] mag) {
         int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
-        Reference.reachabilityFence(this);
         if (got <= 0) {
-            throw allocationFailure(got);
+            throw allocationFailure(h, got);
         }
         // The first slot the core handed out goes on top, as single allocations would see it.
         for (int i = 0, j = got - 1; i < j; i++, j--) {
@@ -637,14 +862,19 @@ public final class SlabAllocator implements AutoCloseable {
             mag[i] = mag[j];
             mag[j] = t;
         }
+        if (sites != null) {
+            poisonCached(h, 0, got);
+        }
         return got;
     }
 
-    /** Returns the bottom {@code k} of {@code n} cached slots to the slabs; returns n - k. */
+    /**
+     * Returns the bottom {@code k} of {@code n} cached slots to the slabs, bottom first, so that
+     * they stay below the rest in LIFO order; returns n - k.
+     */
     private int flush(long h, long[] mag, int n, int k) {
         if (k > 0) {
             long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
-            Reference.reachabilityFence(this);
             if (r != 0) {
                 throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
                         + " refused: " + reason(-(int) (r & 0xff)) + " (was a slot freed from C"
@@ -653,6 +883,52 @@ public final class SlabAllocator implements AutoCloseable {
             System.arraycopy(mag, k, mag, 0, n - k);
         }
         return n - k;
+    }
+
+    /** Debug mode: the free site of one slot. */
+    private static CallSites.Site freeSite(long address) {
+        return new CallSites.Site(address, "freed here");
+    }
+
+    /** Debug mode: poisons {@code magazine[from .. to)}, slots entering the magazine. */
+    private void poisonCached(long h, int from, int to) {
+        for (int i = from; i < to; i++) {
+            SlabbinNative.poison(h, magazine[i]);
+        }
+    }
+
+    /**
+     * Debug mode: verifies that {@code magazine[from .. to)}, about to leave the magazine, are
+     * still all poison, top first. The first damaged slot is poisoned again, stays cached, and is
+     * reported as a use after free; nothing else changes.
+     */
+    private void verifyCached(long h, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            long slot = magazine[i];
+            long offset = SlabbinNative.poisonDamage(h, slot, 0);
+            if (offset >= 0) {
+                SlabbinNative.poison(h, slot);
+                throw useAfterFree(slot, offset);
+            }
+        }
+    }
+
+    /**
+     * Debug mode: a freed slot whose poison was damaged at {@code offset}, found when it was about
+     * to be handed out or returned to the slabs.
+     */
+    private IllegalStateException useAfterFree(long slot, long offset) {
+        IllegalStateException e = new IllegalStateException(String.format(
+                "use after free detected in %s: slot 0x%x was written after it was freed (first"
+                        + " damaged byte at offset %d)%s; nothing was allocated or freed, and the"
+                        + " slot was poisoned again and stays free",
+                this, slot, offset, describeSites(slot)));
+        return sites == null ? e : sites.attach(e, slot);
+    }
+
+    /** Debug mode: where a slot was allocated and freed, for a message; "" otherwise. */
+    private String describeSites(long address) {
+        return sites == null ? "" : sites.describe(address);
     }
 
     private IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
@@ -666,15 +942,19 @@ public final class SlabAllocator implements AutoCloseable {
                 }
             }
         }
-        return new IllegalArgumentException(String.format(
-                "addresses[%d] = 0x%x is not a live slot of %s: %s; nothing was freed",
-                offset + i, a, this, why));
+        IllegalArgumentException e = new IllegalArgumentException(String.format(
+                "addresses[%d] = 0x%x is not a live slot of %s: %s%s; nothing was freed",
+                offset + i, a, this, why, describeSites(a)));
+        return sites == null ? e : sites.attach(e, a);
     }
 
-    private void requireSlot(long address) {
-        int rc = check(address);
-        if (rc != SlabbinNative.OK && checked) {
-            throw addressFailure(rc, address);
+    /** The address check of every view (checked mode), before any byte is read or written. */
+    private void requireSlot(long h, long address) {
+        if (checked) {
+            int rc = check(h, address);
+            if (rc != SlabbinNative.OK) {
+                throw addressFailure(rc, address);
+            }
         }
     }
 
@@ -688,11 +968,19 @@ public final class SlabAllocator implements AutoCloseable {
         return new IllegalStateException(this + " is closed");
     }
 
-    private RuntimeException allocationFailure(long code) {
+    private RuntimeException allocationFailure(long h, long code) {
         if (code == SlabbinNative.ECORRUPT) {
-            return new IllegalStateException("use after free detected in " + this
-                    + ": a freed slot was written after it was freed, damaging the free list;"
-                    + " nothing was allocated and the free list was rebuilt");
+            long[] found = new long[2];
+            long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
+            if (slot != 0 && found[1] >= SlotLayout.LINK_BYTES) {
+                return useAfterFree(slot, found[1]);          // debug mode: the poison
+            }
+            IllegalStateException e = new IllegalStateException("use after free detected in "
+                    + this + ": " + (slot == 0 ? "a freed slot was written after it was freed,"
+                    + " damaging the free list" : String.format("slot 0x%x was written after it"
+                    + " was freed, damaging its free-list link%s", slot, describeSites(slot)))
+                    + "; nothing was allocated and the free list was rebuilt");
+            return sites == null || slot == 0 ? e : sites.attach(e, slot);
         }
         SlabStats s = stats();
         throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
@@ -702,8 +990,10 @@ public final class SlabAllocator implements AutoCloseable {
     }
 
     private IllegalArgumentException addressFailure(int code, long address) {
-        return new IllegalArgumentException(String.format("0x%x is not a live slot of %s: %s",
-                address, this, reason(code)));
+        IllegalArgumentException e = new IllegalArgumentException(String.format(
+                "0x%x is not a live slot of %s: %s%s", address, this, reason(code),
+                describeSites(address)));
+        return sites == null ? e : sites.attach(e, address);
     }
 
     static String reason(int code) {
@@ -724,30 +1014,70 @@ public final class SlabAllocator implements AutoCloseable {
                 + " B, stride=" + layout.stride() + " B, slabCapacity=" + capacity + "]";
     }
 
-    /** What the Cleaner needs: no reference to the allocator itself. */
-    private static final class NativeState implements Runnable {
+    /**
+     * What the Cleaner needs to release the native allocator, and nothing that refers to the
+     * allocator itself (or the allocator would never become unreachable).
+     */
+    private static final class NativeState {
         private final long handle;
         private final SlotLayout layout;
         private final int capacity;
-        volatile boolean closed;
+        /** Debug mode: the allocator's call sites, for the leak reports; null otherwise. */
+        private final CallSites sites;
+        /**
+         * Holders of the native memory: the allocator (the initial 1) and every
+         * {@link #buffer(long)} view not yet collected, each released by the Cleaner; the
+         * native allocator is destroyed when the count reaches 0, unless closed before.
+         */
+        private final AtomicInteger holders = new AtomicInteger(1);
+        /** Set once, by close() or by the last release: the native allocator goes exactly once. */
+        private final AtomicBoolean destroyed = new AtomicBoolean();
 
-        NativeState(long handle, SlotLayout layout, int capacity) {
+        NativeState(long handle, SlotLayout layout, int capacity, CallSites sites) {
             this.handle = handle;
             this.layout = layout;
             this.capacity = capacity;
+            this.sites = sites;
         }
 
-        @Override
-        public void run() {
-            if (!closed) {
+        /**
+         * One more holder (called only while the allocator is reachable, so the count is above 0).
+         *
+         * @return its release, for the Cleaner
+         */
+        Runnable hold() {
+            holders.incrementAndGet();
+            return this::release;
+        }
+
+        /** A holder became unreachable (or the allocator was closed). */
+        void release() {
+            if (holders.decrementAndGet() == 0 && destroyed.compareAndSet(false, true)) {
                 long[] v = new long[8];
                 SlabbinNative.stats(handle, v);
                 LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
                         + " became unreachable without close(): releasing " + v[7]
                         + " bytes of native memory in " + v[4] + " slabs (" + v[5]
-                        + " slots still allocated). Close allocators, e.g. with try-with-resources.");
+                        + " slots still allocated). Close allocators, e.g. with try-with-resources."
+                        + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
+                SlabbinNative.destroy(handle);
             }
-            SlabbinNative.destroy(handle);
+        }
+
+        /**
+         * {@link SlabAllocator#close()}: destroys the native allocator now; in debug mode, first
+         * reports the slots still allocated as leaks.
+         *
+         * @param described the allocator's {@code toString()}
+         */
+        void close(String described) {
+            if (destroyed.compareAndSet(false, true)) {
+                if (sites != null && sites.liveCount() > 0) {
+                    LOG.log(System.Logger.Level.WARNING, () -> described + " closed with "
+                            + sites.leakReport());
+                }
+                SlabbinNative.destroy(handle);
+            }
         }
     }
 
@@ -756,9 +1086,18 @@ public final class SlabAllocator implements AutoCloseable {
      * the thread that calls {@link #build()}.
      */
     public static final class Builder {
+        /**
+         * The system property that turns debug mode on for every allocator built afterwards
+         * (value {@code true}, any case) that is not built with {@code checked(false)} or
+         * {@code debug(false)}.
+         */
+        public static final String DEBUG_PROPERTY = "slabbin.debug";
+
         private final SlotLayout layout;
         private int slabCapacity;
         private boolean checked = true;
+        /** Debug mode as set by {@link #debug(boolean)}; null: {@link #DEBUG_PROPERTY} decides. */
+        private Boolean debug;
         private long maxReservedBytes;
         private int magazineSlots;
 
@@ -786,7 +1125,8 @@ public final class SlabAllocator implements AutoCloseable {
 
         /**
          * Checked mode (default true): validate every address passed in. False skips validation
-         * for speed; misuse is then undefined behaviour and can crash the JVM.
+         * for speed; misuse is then undefined behaviour and can crash the JVM. False cannot be
+         * combined with {@link #debug(boolean) debug(true)}.
          *
          * @param checked whether to validate
          * @return this builder
@@ -844,15 +1184,54 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
+         * Debug mode, for hunting bugs in the code that uses the allocator (default: off, or on
+         * when the system property {@value #DEBUG_PROPERTY} is {@code true} at {@link #build()}
+         * and {@code checked(false)} was not asked for). Debug mode implies checked mode and adds:
+         * <ul>
+         *   <li>poisoning: every freed slot, also one cached in the magazine, is filled with the
+         *       byte {@code 0xDB} ({@code SLABBIN_POISON_BYTE}), and the poison is verified when
+         *       the slot is handed out again (or leaves the magazine): a write anywhere in a
+         *       freed slot makes that call throw {@link IllegalStateException} naming the slot,
+         *       the first damaged byte offset and the slot's allocation and free sites; the slot
+         *       is poisoned again and stays free, and the allocator stays usable;
+         *   <li>call sites: every allocation records its stack (as LWJGL's debug allocator does)
+         *       and every free its free site; a double free names where the slot was allocated
+         *       and where it was freed first (in the message, and as suppressed exceptions with
+         *       the full stacks);
+         *   <li>leak reports: {@link SlabAllocator#close()}, and the Cleaner for an allocator
+         *       dropped without it, log the slots still allocated (WARNING, logger
+         *       {@code io.github.slabbin}: their count and the first few with their allocation
+         *       stacks); {@link SlabAllocator#debugLiveSlots()} lists them.
+         * </ul>
+         * Its cost: a stack capture per allocation and per free, and every freed slot written
+         * and read in full; see the README for measurements. Slot contents after allocation are
+         * the poison (bytes beyond the free-list link), or, for a slot never handed out before,
+         * whatever the system gave.
+         *
+         * @param on whether to turn debug mode on
+         * @return this builder
+         */
+        public Builder debug(boolean on) {
+            this.debug = on;
+            return this;
+        }
+
+        /**
          * Creates the allocator, confined to the calling thread.
          *
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
-         *     space
+         *     space, or if {@code debug(true)} is combined with {@code checked(false)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
-            return new SlabAllocator(layout, slabCapacity, checked, maxReservedBytes,
+            boolean debugOn = debug != null ? debug
+                    : checked && Boolean.getBoolean(DEBUG_PROPERTY);
+            if (debugOn && !checked) {
+                throw new IllegalArgumentException("debug mode implies checked mode:"
+                        + " debug(true) cannot be combined with checked(false)");
+            }
+            return new SlabAllocator(layout, slabCapacity, checked, debugOn, maxReservedBytes,
                     magazineSlots);
         }
     }

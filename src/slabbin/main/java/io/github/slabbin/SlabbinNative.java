@@ -31,6 +31,16 @@ final class SlabbinNative {
 
     static native long create(long size, long alignment, long capacity, int flags);
 
+    /**
+     * {@code slabbin_create_with}: as {@link #create}, with slab growth. The first slab holds
+     * {@code initialCapacity} slots (1..{@code capacity}), each next slab twice the largest one
+     * held, at most {@code capacity}; {@code initialCapacity == capacity} is {@link #create}.
+     * Returns the handle, or {@link #EINVAL} (a size, alignment or capacity below 1, an initial
+     * capacity above the capacity, a bad layout or flags, overflow) or {@link #ENOMEM}.
+     */
+    static native long createWith(long size, long alignment, long capacity, long initialCapacity,
+                                  int flags);
+
     static native void destroy(long handle);
 
     static native long allocate(long handle);
@@ -51,6 +61,15 @@ final class SlabbinNative {
 
     static native long trim(long handle);
 
+    /** Number of values {@link #stats} can fill. */
+    static final int STATS_LENGTH = 11;
+
+    /**
+     * {@code slabbin_get_stats}: fills {@code out[0 .. min(out.length, STATS_LENGTH))} with slot
+     * size, alignment, stride (bytes), slab capacity (slots, the largest slab), slab count, live
+     * slots, peak live slots, reserved bytes (exact: the sum of the slabs' bytes), initial slab
+     * capacity (slots), reserved slots (the sum of the slabs' capacities) and peak reserved bytes.
+     */
     static native void stats(long handle, long[] out);
 
     static native void setReserveLimit(long handle, long maxBytes);

@@ -1,7 +1,10 @@
 package io.github.slabbin;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import java.lang.reflect.Method;
+import java.util.Objects;
 
 /**
  * The layout of a slot: its size and alignment in bytes, and the stride that follows from them.
@@ -28,6 +31,9 @@ public record SlotLayout(long size, long alignment) {
     /**
      * Validates the layout.
      *
+     * @param size      bytes a slot holds, 1 or more
+     * @param alignment alignment of every slot address in bytes, a power of two from 1 to
+     *                  {@link #MAX_ALIGNMENT}
      * @throws IllegalArgumentException if {@code size < 1}, if {@code alignment} is not a power of
      *     two or exceeds {@link #MAX_ALIGNMENT}, or if the stride would overflow a {@code long}
      */
@@ -64,23 +70,57 @@ public record SlotLayout(long size, long alignment) {
     /**
      * The layout of a JNA {@link Structure} class: its native size and alignment (as JNA computes
      * them for the platform's C ABI, with the class's default type mapper and alignment rule), so
-     * that instances can live in slots ({@link SlabAllocator#structureAt(Class, long)}).
+     * that instances can live in slots ({@link SlabAllocator#structureAt(Class, long)}). Computed
+     * once per class without reading any memory but JNA's own.
      *
-     * @param type a Structure subclass with a public no-argument constructor
+     * @param type a Structure subclass with a public constructor taking a {@link Pointer} or
+     *             none; a constructor that reads the memory it is given needs the no-argument one
      * @return its layout
      * @throws IllegalArgumentException if JNA cannot instantiate or size the class
      */
     public static SlotLayout of(Class<? extends Structure> type) {
-        Structure s;
-        long size;
-        try {
-            s = Structure.newInstance(type);
-            size = s.size();
-        } catch (RuntimeException | Error e) {
-            throw new IllegalArgumentException("cannot instantiate " + type.getName()
-                    + " to compute its layout: " + e, e);
+        return STRUCTURES.get(Objects.requireNonNull(type, "type"));
+    }
+
+    /** {@link #of(Class)}, computed once per class. */
+    private static final ClassValue<SlotLayout> STRUCTURES = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected SlotLayout computeValue(Class<?> type) {
+            Class<? extends Structure> t = (Class<? extends Structure>) type;
+            try {
+                return layoutOf(Structure.newInstance(t, new Unreadable()));
+            } catch (RuntimeException | Error overPointer) {
+                try {
+                    return layoutOf(Structure.newInstance(t));
+                } catch (RuntimeException | Error e) {
+                    e.addSuppressed(overPointer);
+                    throw new IllegalArgumentException("cannot instantiate " + type.getName()
+                            + " to compute its layout: " + e, e);
+                }
+            }
         }
-        return new SlotLayout(size, structAlignment(s));
+    };
+
+    /**
+     * The layout of a structure instance that has read no memory: one built over
+     * {@link Unreadable} through its Pointer constructor, or, if that constructor reads (or there
+     * is none), one built by its no-argument constructor (over memory JNA allocates for it).
+     */
+    private static SlotLayout layoutOf(Structure s) {
+        return new SlotLayout(s.size(), structAlignment(s));
+    }
+
+    /**
+     * Memory of 0 bytes whose shares are itself: a structure placed on it computes its size and
+     * alignment, and a read or write of any field throws {@link IndexOutOfBoundsException} (JNA's
+     * bounds check) before any byte is touched.
+     */
+    private static final class Unreadable extends Memory {
+        @Override
+        public Pointer share(long offset, long sz) {
+            return this;
+        }
     }
 
     /**
@@ -100,6 +140,7 @@ public record SlotLayout(long size, long alignment) {
                 + " B]";
     }
 
+    /** The alignment JNA gives a structure instance, in bytes. */
     private static long structAlignment(Structure s) {
         try {
             Method m = Structure.class.getDeclaredMethod("getStructAlignment");

@@ -83,6 +83,34 @@ class AllocatorModelProperties {
         run(layout, capacity, checked, ops);
     }
 
+    @Provide
+    Arbitrary<List<TwinRun.Op>> twinOps() {
+        Arbitrary<TwinRun.Kind> kinds = Arbitraries.frequencyOf(
+                Tuple.of(30, Arbitraries.just(TwinRun.Kind.ALLOCATE)),
+                Tuple.of(8, Arbitraries.just(TwinRun.Kind.ALLOCATE_ZEROED)),
+                Tuple.of(30, Arbitraries.just(TwinRun.Kind.DEALLOCATE)),
+                Tuple.of(10, Arbitraries.just(TwinRun.Kind.BATCH_ALLOCATE)),
+                Tuple.of(10, Arbitraries.just(TwinRun.Kind.BATCH_DEALLOCATE)),
+                Tuple.of(2, Arbitraries.just(TwinRun.Kind.RESET)),
+                Tuple.of(5, Arbitraries.just(TwinRun.Kind.TRIM)));
+        Arbitrary<TwinRun.Op> op = Combinators.combine(kinds, Arbitraries.integers().between(0, 12),
+                Arbitraries.integers().between(0, 1 << 20)).as(TwinRun.Op::new);
+        return op.list().ofMaxSize(200);
+    }
+
+    /**
+     * The magazine changes nothing observable: single and batch calls, resets and trims give the
+     * same slots, slab counts, reserved bytes, live slots and peak with and without it.
+     */
+    @Property(tries = 200, shrinking = ShrinkingMode.BOUNDED)
+    void magazineAgreesWithPlainCalls(@ForAll("layouts") SlotLayout layout,
+                                      @ForAll @IntRange(min = 1, max = 9) int capacity,
+                                      @ForAll boolean checked,
+                                      @ForAll @IntRange(min = 2, max = 10) int magazine,
+                                      @ForAll("twinOps") List<TwinRun.Op> ops) {
+        TwinRun.run(layout, capacity, checked, magazine, ops, "property");
+    }
+
     private static void run(SlotLayout layout, int capacity, boolean checked, List<Op> ops) {
         final int size = (int) layout.size();
         final long stride = layout.stride();

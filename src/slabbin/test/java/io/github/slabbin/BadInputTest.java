@@ -11,9 +11,7 @@ import com.sun.jna.Native;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -227,77 +225,7 @@ class BadInputTest {
         }
     }
 
-    // ---- use after close -------------------------------------------------------------------
-
-    @Test
-    void everyMethodButCloseThrowsOnceClosed() {
-        long x = slots.get(0);
-        a.close();
-        Map<String, Executable> calls = allCalls(a, x);
-        for (Map.Entry<String, Executable> c : calls.entrySet()) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, c.getValue(),
-                    c.getKey());
-            assertTrue(e.getMessage().contains("closed"), c.getKey() + ": " + e.getMessage());
-            assertTrue(e.getMessage().contains("size=24 B"), c.getKey() + ": " + e.getMessage());
-        }
-        // Not tied to the native allocator: these keep answering.
-        assertTrue(a.isClosed());
-        assertSame(Thread.currentThread(), a.owner());
-        assertTrue(a.toString().contains("(closed)"));
-        a.close();
-    }
-
-    /** Every method of SlabAllocator except close, isClosed, owner and toString. */
-    private static Map<String, Executable> allCalls(SlabAllocator a, long x) {
-        Map<String, Executable> m = new LinkedHashMap<>();
-        m.put("allocate", a::allocate);
-        m.put("allocateZeroed", a::allocateZeroed);
-        m.put("deallocate", () -> a.deallocate(x));
-        m.put("isAllocated", () -> a.isAllocated(x));
-        m.put("reset", a::reset);
-        m.put("trim", a::trim);
-        m.put("stats", a::stats);
-        m.put("layout", a::layout);
-        m.put("slabCapacity", a::slabCapacity);
-        m.put("isChecked", a::isChecked);
-        m.put("nativeHandle", a::nativeHandle);
-        m.put("pointer", () -> a.pointer(x));
-        m.put("buffer", () -> a.buffer(x));
-        m.put("structureAt", () -> a.structureAt(SlabAllocatorApiTest.Node.class, x));
-        return m;
-    }
-
-    // ---- wrong thread ----------------------------------------------------------------------
-
-    @Test
-    void callsFromAnotherThreadAreRefused() throws InterruptedException {
-        long x = slots.get(0);
-        Map<String, Executable> calls = allCalls(a, x);
-        calls.put("close", a::close);
-        String ownerName = Thread.currentThread().getName();
-        for (Map.Entry<String, Executable> c : calls.entrySet()) {
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    c.getValue().execute();
-                } catch (Throwable e) {
-                    thrown.set(e);
-                }
-            }, "intruder-" + c.getKey());
-            t.start();
-            t.join();
-            Throwable e = thrown.get();
-            assertNotNull(e, c.getKey() + " did not throw");
-            assertSame(IllegalStateException.class, e.getClass(), c.getKey() + ": " + e);
-            String m = e.getMessage();
-            assertTrue(m.contains("\"" + ownerName + "\""), c.getKey() + ": " + m);
-            assertTrue(m.contains("\"intruder-" + c.getKey() + "\""), c.getKey() + ": " + m);
-            assertTrue(m.contains("confined"), c.getKey() + ": " + m);
-        }
-        assertFalse(a.isClosed(), "close from another thread did nothing");
-        assertTrue(a.isAllocated(x));
-        assertUnchanged();
-    }
+    // ---- wrong thread (every method, closed or not: StateChecksFirstTest) -----------------
 
     @Test
     void theOwnerIsTheThreadThatBuilds() throws Exception {

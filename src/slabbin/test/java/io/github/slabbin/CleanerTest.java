@@ -4,69 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An allocator dropped without close() is released by the Cleaner, with a warning. */
 class CleanerTest {
-    /** Held strongly: java.util.logging keeps loggers only weakly. */
-    private Logger logger;
-    private boolean useParents;
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-
-    @BeforeEach
-    void attach() {
-        logger = Logger.getLogger("io.github.slabbin");
-        useParents = logger.getUseParentHandlers();
-        logger.setUseParentHandlers(false);
-        handler.setLevel(Level.ALL);
-        logger.addHandler(handler);
-    }
-
-    @AfterEach
-    void detach() {
-        logger.removeHandler(handler);
-        logger.setUseParentHandlers(useParents);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     /** Builds an allocator with live slots and lets go of it; returns its description. */
     private static String dropOne(SlotLayout layout, int capacity, int slots) {
         SlabAllocator a = SlabAllocator.create(layout, capacity);
         TestSupport.allocateN(a, slots);
         return a.toString();
-    }
-
-    private LogRecord awaitRecord(String mustContain) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (LogRecord r : records) {
-                if (r.getMessage() != null && r.getMessage().contains(mustContain)) {
-                    return r;
-                }
-            }
-            System.gc();
-            Thread.sleep(20);
-        }
-        return null;
     }
 
     @Test
@@ -76,8 +28,9 @@ class CleanerTest {
         String described = dropOne(layout, 3, 7);
         assertEquals("SlabAllocator[size=40 B, alignment=8 B, stride=40 B, slabCapacity=3]",
                 described);
-        LogRecord r = awaitRecord(described);
-        assertNotNull(r, "no warning for the dropped allocator within 10 s; got " + records);
+        LogRecord r = log.await(m -> m.contains(described));
+        assertNotNull(r, "no warning for the dropped allocator within 10 s; got "
+                + log.records());
         assertEquals(Level.WARNING, r.getLevel());
         assertEquals("io.github.slabbin", r.getLoggerName());
         String m = r.getMessage();
@@ -97,8 +50,8 @@ class CleanerTest {
         a = null;
         // A dropped twin proves the Cleaner ran while we waited.
         String twin = dropOne(SlotLayout.of(56, 8), 6, 1);
-        assertNotNull(awaitRecord(twin), "the twin's warning");
-        for (LogRecord r : records) {
+        assertNotNull(log.await(m -> m.contains(twin)), "the twin's warning");
+        for (LogRecord r : log.records()) {
             assertTrue(!r.getMessage().contains(described), "closed allocator logged: "
                     + r.getMessage());
         }

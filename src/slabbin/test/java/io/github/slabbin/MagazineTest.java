@@ -66,51 +66,38 @@ class MagazineTest {
     }
 
     /**
-     * Any sequence of single calls gives the very same addresses and statistics with and without
-     * a magazine: the magazine plus the core's free list behave as one LIFO stack, and slabs are
-     * reserved only when every reserved slot is live.
+     * Any sequence of single and batch calls, resets and trims gives the very same slots and
+     * statistics with and without a magazine: the magazine plus the core's free list behave as one
+     * LIFO stack, and slabs are reserved only when every reserved slot is live.
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 8, 64})
-    void sameAddressesAndStatsAsSingleCalls(int slots) {
+    void sameSlotsAndStatsAsWithoutAMagazine(int slots) {
         for (boolean checked : new boolean[] {true, false}) {
-            Random rnd = new Random(slots * 31L + (checked ? 1 : 0));
-            try (SlabAllocator p = plain(5, checked); SlabAllocator m = mag(5, checked, slots)) {
-                // Addresses differ between allocators; compare the order in which each slot is
-                // first seen (its identity) and every later reuse of it.
-                java.util.Map<Long, Integer> idP = new java.util.HashMap<>();
-                java.util.Map<Long, Integer> idM = new java.util.HashMap<>();
-                java.util.Map<Long, Long> toM = new java.util.HashMap<>();
-                List<Long> live = new ArrayList<>();
-                for (int op = 0; op < 20_000; op++) {
-                    int r = rnd.nextInt(100);
-                    if (r < 50 || live.isEmpty()) {
-                        long a = r % 7 == 0 ? p.allocateZeroed() : p.allocate();
-                        long b = r % 7 == 0 ? m.allocateZeroed() : m.allocate();
-                        int ia = idP.computeIfAbsent(a, k -> idP.size());
-                        int ib = idM.computeIfAbsent(b, k -> idM.size());
-                        assertEquals(ia, ib, "allocation " + op);
-                        toM.put(a, b);
-                        live.add(a);
-                    } else if (r < 99) {
-                        long a = live.remove(rnd.nextInt(live.size()));
-                        p.deallocate(a);
-                        m.deallocate(toM.get(a));
-                    } else {
-                        p.reset();
-                        m.reset();
-                        live.clear();
-                    }
-                    SlabStats sp = p.stats();
-                    SlabStats sm = m.stats();
-                    assertEquals(sp.slabCount(), sm.slabCount(), "slabs after op " + op);
-                    assertEquals(sp.reservedBytes(), sm.reservedBytes());
-                    assertEquals(sp.liveSlots(), sm.liveSlots());
-                    assertEquals(live.size(), sm.liveSlots());
-                    assertEquals(sp.peakLiveSlots(), sm.peakLiveSlots());
-                    assertTrue(sm.magazineSlots() >= 0 && sm.magazineSlots() <= slots);
-                    assertEquals(0, sp.magazineSlots());
-                }
+            long seed = slots * 31L + (checked ? 1 : 0);
+            TwinRun.run(L, 5, checked, slots, TwinRun.randomOps(new Random(seed), 6_000),
+                    "seed " + seed + ", checked " + checked + ", magazine " + slots);
+        }
+    }
+
+    /** The input of #7: a batch free after a single free; the batch's slot is the newest. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aBatchFreeAfterASingleFreeIsReusedFirst(boolean checked) {
+        try (SlabAllocator p = plain(8, checked); SlabAllocator m = mag(8, checked, 8)) {
+            for (SlabAllocator x : List.of(p, m)) {
+                long a = x.allocate();
+                long b = x.allocate();
+                x.deallocate(a);
+                x.deallocate(new long[] {b}, 0, 1);
+                assertEquals(b, x.allocate(), x + ": the most recently freed slot");
+                assertEquals(a, x.allocate(), x.toString());
+                long[] many = new long[12];
+                x.allocate(many, 0, 12);                  // more than the magazine holds
+                x.deallocate(a);
+                x.deallocate(many, 0, 12);
+                assertEquals(many[11], x.allocate(), x + ": a batch larger than the magazine");
+                assertEquals(many[10], x.allocate(), x.toString());
             }
         }
     }

@@ -182,7 +182,7 @@ class NativeInteropTest {
             assertEquals(xs.get(4), a.allocate());
             assertEquals(0, c.slabbin_alloc(h, out));
             assertEquals(xs.get(0), Pointer.nativeValue(out.getValue()));
-            long[] v = new long[8];
+            long[] v = new long[TestSupport.C_STATS_FIELDS];
             c.slabbin_get_stats(h, v);
             assertEquals(6, v[5]);
             assertEquals(6, a.stats().liveSlots());

@@ -370,12 +370,14 @@ class SlabAllocatorApiTest {
         try (SlabAllocator a = SlabAllocator.create(SlotLayout.of(40, 8), 5)) {
             List<Long> xs = TestSupport.allocateN(a, 12);
             a.deallocate(xs.get(7));
-            long[] v = new long[8];
+            long[] v = new long[TestSupport.C_STATS_FIELDS];
             c.slabbin_get_stats(new Pointer(a.nativeHandle()), v);
             SlabStats s = a.stats();
+            // the fields SlabStats carries, then initial slab capacity, reserved slots and peak
+            // reserved bytes (no growth: every slab holds 5 slots)
             assertArrayEquals(v, new long[] {s.slotSize(), s.alignment(), s.stride(),
                 s.slabCapacity(), s.slabCount(), s.liveSlots(), s.peakLiveSlots(),
-                s.reservedBytes()});
+                s.reservedBytes(), 5, 15, 600});
             assertEquals(new SlabStats(40, 8, 40, 5, 3, 11, 12, 600), s);
         }
     }

@@ -14,6 +14,9 @@ import java.util.List;
 final class TestSupport {
     private TestSupport() {}
 
+    /** Fields (uint64_t) of slabbin_stats_t: an array for slabbin_get_stats needs them all. */
+    static final int C_STATS_FIELDS = 11;
+
     /** The C library functions the tests call on slot memory. */
     interface CLib extends Library {
         CLib INSTANCE = Native.load(Platform.C_LIBRARY_NAME, CLib.class);
@@ -42,7 +45,7 @@ final class TestSupport {
 
         int slabbin_is_unchecked(Pointer a);
 
-        /** slabbin_stats_t is eight uint64_t fields, passed here as a long[8]. */
+        /** slabbin_stats_t is {@link #C_STATS_FIELDS} uint64_t fields, passed as a long[]. */
         void slabbin_get_stats(Pointer a, long[] out);
 
         int slabbin_layout_stride(long size, long alignment, long[] stride);

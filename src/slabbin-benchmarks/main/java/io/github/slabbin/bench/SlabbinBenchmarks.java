@@ -96,6 +96,24 @@ public class SlabbinBenchmarks {
         }
     }
 
+    /** Debug mode (checked, poisoning, call sites), every call one JNI crossing. */
+    @State(Scope.Thread)
+    public static class Debug extends AllocatorState {
+        @Override
+        SlabAllocator.Builder configure(SlabAllocator.Builder builder) {
+            return builder.debug(true);
+        }
+    }
+
+    /** Debug mode with a 64-slot magazine. */
+    @State(Scope.Thread)
+    public static class MagazineDebug extends AllocatorState {
+        @Override
+        SlabAllocator.Builder configure(SlabAllocator.Builder builder) {
+            return builder.debug(true).magazine(64);
+        }
+    }
+
     /** Checked mode and an address array for the batch calls. */
     @State(Scope.Thread)
     public static class Batch extends AllocatorState {
@@ -159,6 +177,18 @@ public class SlabbinBenchmarks {
         a.deallocate(a.allocate());
     }
 
+    /**
+     * One pair, debug mode: the checked pair plus a stack capture per call and the poisoning
+     * and verification of the slot.
+     *
+     * @param s the allocator
+     */
+    @Benchmark
+    public void debugPair(Debug s) {
+        SlabAllocator a = s.allocator;
+        a.deallocate(a.allocate());
+    }
+
     // ---- slabbin with the Java-side magazine ----------------------------------------------
 
     /**
@@ -179,6 +209,17 @@ public class SlabbinBenchmarks {
      */
     @Benchmark
     public void magazineUncheckedPair(MagazineUnchecked s) {
+        SlabAllocator a = s.allocator;
+        a.deallocate(a.allocate());
+    }
+
+    /**
+     * One pair, debug mode, magazine of 64 slots (poisoned and verified through JNI calls).
+     *
+     * @param s the allocator
+     */
+    @Benchmark
+    public void magazineDebugPair(MagazineDebug s) {
         SlabAllocator a = s.allocator;
         a.deallocate(a.allocate());
     }

@@ -1,6 +1,7 @@
 package io.github.slabbin.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,19 @@ class ReadmeExampleTest {
             assertEquals(1, stats.liveSlots());
             assertEquals(1024 * 24, stats.reservedBytes());
         }                                                      // close(): every slab released
+
+        // --- README: the builder ---
+        try (SlabAllocator slab = SlabAllocator.builder(layout)
+                .slabCapacity(4096)
+                .checked(true)
+                .maxReservedBytes(64 << 20)
+                .magazine(64)
+                .debug(false)
+                .build()) {
+            assertTrue(slab.isChecked());
+            assertFalse(slab.isDebug());
+            assertEquals(4096, slab.slabCapacity());
+        }
 
         // --- README: JNA structures in slots ---
         try (SlabAllocator points = SlabAllocator.create(SlotLayout.of(Point.class), 256)) {
