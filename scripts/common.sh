@@ -39,10 +39,7 @@ slabbin_prerequisites() {
   done
 }
 
-# The project version (pom.xml) and the library JAR that mvn package writes.
-slabbin_version() {
-  sed -n 's:^  <version>\(.*\)</version>:\1:p' "$SLABBIN_ROOT/pom.xml" | head -1
-}
+# The library JAR that mvn package writes (slabbin_version: below).
 slabbin_library_jar() {
   echo "$SLABBIN_ROOT/target/slabbin/slabbin-$(slabbin_version).jar"
 }
