@@ -4,10 +4,15 @@
 SLABBIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SLABBIN_CLI="$SLABBIN_ROOT/target/slabbin-cli.jar"
 
+# Whether Debian packages can be installed here: apt-get is there and we are root.
+slabbin_can_apt() {
+  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]
+}
+
 # Installs Debian packages (arguments as for apt-get install) with apt-get, if it is there and we
 # are root; returns 1 otherwise or when the installation fails. Runs apt-get update once.
 slabbin_apt_install() {
-  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]] || return 1
+  slabbin_can_apt || return 1
   echo "slabbin: installing $* with apt-get" >&2
   if [[ -z ${SLABBIN_APT_UPDATED:-} ]]; then
     apt-get update -qq >&2 || return 1
@@ -34,10 +39,7 @@ slabbin_prerequisites() {
   done
 }
 
-# The project version (pom.xml) and the library JAR that mvn package writes.
-slabbin_version() {
-  sed -n 's:^  <version>\(.*\)</version>:\1:p' "$SLABBIN_ROOT/pom.xml" | head -1
-}
+# The library JAR that mvn package writes (slabbin_version: below).
 slabbin_library_jar() {
   echo "$SLABBIN_ROOT/target/slabbin/slabbin-$(slabbin_version).jar"
 }
@@ -68,10 +70,6 @@ slabbin_tool() {
               { [[ -x /usr/lib/wine/wine64 ]] && echo /usr/lib/wine/wine64; } ;;
     *) command -v "$1" 2>/dev/null ;;
   esac
-}
-
-slabbin_can_apt() {
-  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]
 }
 
 # slabbin_cross_prerequisites PLATFORM...: installs the missing toolchains of the given platforms
