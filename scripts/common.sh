@@ -108,11 +108,6 @@ slabbin_ensure_built() {
      -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2)
 }
 
-# The project's version, as the top pom.xml declares it (e.g. 0.1.0-SNAPSHOT).
-slabbin_version() {
-  sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$SLABBIN_ROOT/pom.xml" | head -n 1
-}
-
 # The java of JDK 25 (SLABBIN_JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64) on standard
 # output, or nothing and a message on standard error when there is none: callers skip their JDK 25
 # part then.

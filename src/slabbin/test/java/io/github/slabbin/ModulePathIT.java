@@ -52,7 +52,7 @@ class ModulePathIT {
         assertTrue(Files.isRegularFile(jar), "no packaged library JAR: " + jar);
         Path jna = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path sources = Path.of(System.getProperty("slabbin.consumer.sources"));
-        version = System.getProperty("slabbin.project.version");
+        version = System.getProperty("slabbin.test.version");
         Path classes = dir.resolve("consumer");
         List<String> options = List.of("--release", "17", "-Xlint:all", "-Werror",
                 "-d", classes.toString(), "--module-path", jar + File.pathSeparator + jna);

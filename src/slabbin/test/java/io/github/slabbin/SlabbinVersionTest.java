@@ -13,8 +13,8 @@ class SlabbinVersionTest {
 
     @Test
     void versionIsTheOneThisBuildPublishes() {
-        String expected = System.getProperty("slabbin.project.version");
-        assertNotNull(expected, "surefire passes -Dslabbin.project.version");
+        String expected = System.getProperty("slabbin.test.version");
+        assertNotNull(expected, "surefire passes -Dslabbin.test.version");
         assertEquals(expected, SlabbinVersion.version());
     }
 
