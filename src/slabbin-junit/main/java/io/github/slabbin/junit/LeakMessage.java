@@ -25,7 +25,8 @@ final class LeakMessage {
      * The message.
      *
      * @param where     the end the slots outlived, e.g. "the end of test Foo.bar()"
-     * @param parameter the parameter the allocator was resolved for, e.g. "parameter \"slab\" of bar"
+     * @param parameter the parameter the allocator was resolved for, e.g.
+     *                  {@code parameter "slab" of bar}
      * @param allocator the allocator's description ({@code toString()})
      * @param leaked    the live slots, oldest allocation first, not empty
      */

@@ -59,8 +59,9 @@ public @interface Slots {
     int slabCapacity() default 0;
 
     /**
-     * Free slots cached on the Java side ({@link io.github.slabbin.SlabAllocator.Builder#magazine(int)}):
-     * 0 (default, off) or 2 to 65,536.
+     * Free slots cached on the Java side
+     * ({@link io.github.slabbin.SlabAllocator.Builder#magazine(int)}): 0 (default, off) or 2 to
+     * 65,536.
      *
      * @return the magazine size in slots
      */
