@@ -39,7 +39,12 @@ slabbin_prerequisites() {
   done
 }
 
-# The library JAR that mvn package writes (slabbin_version: below).
+# The project's version, as the top pom.xml declares it (e.g. 0.1.0-SNAPSHOT).
+slabbin_version() {
+  sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$SLABBIN_ROOT/pom.xml" | head -n 1
+}
+
+# The library JAR that mvn package writes.
 slabbin_library_jar() {
   echo "$SLABBIN_ROOT/target/slabbin/slabbin-$(slabbin_version).jar"
 }
