@@ -355,6 +355,7 @@ typedef struct {
     size_t nstack, stack_cap;
     size_t npool;              /* free slots of unknown order (S_POOL) */
     uint64_t peak, limit;
+    size_t peak_slabs;         /* the most slabs held at once: peak reserved bytes / slab bytes */
     int debug;
     size_t ndamaged;           /* free slots with link_damaged or poison_damage */
     size_t nlink_damaged;      /* free slots with link_damaged */
@@ -458,6 +459,7 @@ static int m_plan(model_t *m, size_t count) {
         if (s == NULL) abort();
         m->order[m->nslabs++] = s;
     }
+    if (m->nslabs > m->peak_slabs) m->peak_slabs = m->nslabs;
     return PLAN_OK;
 }
 
@@ -663,11 +665,13 @@ static uint64_t m_trim(model_t *m) {
 static void print_stats(char *buf, size_t n, const slabbin_stats_t *s) {
     snprintf(buf, n,
              "size %llu align %llu stride %llu cap %llu slabs %llu live %llu peak %llu "
-             "reserved %llu",
+             "reserved %llu initial %llu slots %llu peak reserved %llu",
              (unsigned long long)s->slot_size, (unsigned long long)s->alignment,
              (unsigned long long)s->stride, (unsigned long long)s->slab_capacity,
              (unsigned long long)s->slab_count, (unsigned long long)s->live_slots,
-             (unsigned long long)s->peak_live_slots, (unsigned long long)s->reserved_bytes);
+             (unsigned long long)s->peak_live_slots, (unsigned long long)s->reserved_bytes,
+             (unsigned long long)s->initial_slab_capacity, (unsigned long long)s->reserved_slots,
+             (unsigned long long)s->peak_reserved_bytes);
 }
 
 static slabbin_stats_t stats_of(const model_t *m) {
@@ -687,7 +691,9 @@ static void check_state(const model_t *m, int ai, int validate) {
            "allocator %d: validate %d (%s), %zu damaged links", ai, rc, why, m->nlink_damaged);
     slabbin_stats_t s = stats_of(m);
     slabbin_stats_t w = {m->size,  m->align, m->stride, m->cap,
-                         m->nslabs, m->nlive, m->peak,  (uint64_t)m->nslabs * m->slab_bytes};
+                         m->nslabs, m->nlive, m->peak,  (uint64_t)m->nslabs * m->slab_bytes,
+                         m->cap, (uint64_t)m->nslabs * m->cap,
+                         (uint64_t)m->peak_slabs * m->slab_bytes};
     if (memcmp(&s, &w, sizeof s) != 0) {
         char got[256], want[256];
         print_stats(got, sizeof got, &s);
