@@ -506,7 +506,8 @@ public final class SlabAllocator implements AutoCloseable {
     private void freeBatch(long h, long[] addresses, int offset, int count) {
         long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
         if (r != 0) {
-            throw batchFailure(addresses, offset, (int) (r >>> 8), -(int) (r & 0xff));
+            BatchError e = BatchError.decode(r);
+            throw batchFailure(addresses, offset, e.index(), e.status());
         }
     }
 
@@ -589,16 +590,18 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public SlabStats stats() {
         long h = liveHandle();
-        long[] v = new long[8];
+        NativeStats n;
         try {
-            SlabbinNative.stats(h, v);
+            n = NativeStats.read(h);
         } finally {
             Reference.reachabilityFence(this);
         }
         if (magazine != null) {
-            return new SlabStats(v[0], v[1], v[2], v[3], v[4], live, peak, v[7], cached);
+            return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
+                    n.slabCount(), live, peak, n.reservedBytes(), cached);
         }
-        return new SlabStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
+                n.slabCount(), n.liveSlots(), n.peakLiveSlots(), n.reservedBytes());
     }
 
     /**
@@ -877,7 +880,7 @@ public final class SlabAllocator implements AutoCloseable {
             long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
             if (r != 0) {
                 throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
-                        + " refused: " + reason(-(int) (r & 0xff)) + " (was a slot freed from C"
+                        + " refused: " + reason(BatchError.decode(r).status()) + " (was a slot freed from C"
                         + " through nativeHandle()?)");
             }
             System.arraycopy(mag, k, mag, 0, n - k);
@@ -1053,11 +1056,11 @@ public final class SlabAllocator implements AutoCloseable {
         /** A holder became unreachable (or the allocator was closed). */
         void release() {
             if (holders.decrementAndGet() == 0 && destroyed.compareAndSet(false, true)) {
-                long[] v = new long[8];
-                SlabbinNative.stats(handle, v);
+                NativeStats n = NativeStats.read(handle);
                 LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
-                        + " became unreachable without close(): releasing " + v[7]
-                        + " bytes of native memory in " + v[4] + " slabs (" + v[5]
+                        + " became unreachable without close(): releasing " + n.reservedBytes()
+                        + " bytes of native memory in " + n.slabCount() + " slabs ("
+                        + n.liveSlots()
                         + " slots still allocated). Close allocators, e.g. with try-with-resources."
                         + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
                 SlabbinNative.destroy(handle);
