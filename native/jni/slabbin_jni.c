@@ -17,20 +17,8 @@
 #define P(x) ((void *)(intptr_t)(x))
 #define J(p) ((jlong)(intptr_t)(p))
 
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_create(JNIEnv *env, jclass cls,
-                                                                    jlong size, jlong alignment,
-                                                                    jlong capacity, jint flags) {
-    (void)env;
-    (void)cls;
-    if (size <= 0 || alignment <= 0 || capacity <= 0) return SLABBIN_EINVAL;
-    slabbin_t *a = NULL;
-    int rc = slabbin_create(&a, (size_t)size, (size_t)alignment, (size_t)capacity,
-                            (unsigned)flags);
-    return rc == SLABBIN_OK ? J(a) : rc;
-}
-
-/* slabbin_create_with(): as create, with the first slab's capacity (1..capacity; each next slab
- * doubles up to capacity). */
+/* slabbin_create_with(): the first slab's capacity is initialCapacity (1..capacity; each next
+ * slab doubles up to capacity; initialCapacity == capacity is slabbin_create). */
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_createWith(
     JNIEnv *env, jclass cls, jlong size, jlong alignment, jlong capacity, jlong initialCapacity,
     jint flags) {

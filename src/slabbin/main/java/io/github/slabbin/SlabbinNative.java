@@ -29,12 +29,11 @@ final class SlabbinNative {
     /** Loads the library (the static initializer does the work). */
     static void ensureLoaded() {}
 
-    static native long create(long size, long alignment, long capacity, int flags);
-
     /**
-     * {@code slabbin_create_with}: as {@link #create}, with slab growth. The first slab holds
-     * {@code initialCapacity} slots (1..{@code capacity}), each next slab twice the largest one
-     * held, at most {@code capacity}; {@code initialCapacity == capacity} is {@link #create}.
+     * {@code slabbin_create_with}: a native allocator of {@code capacity}-slot slabs, with slab
+     * growth. The first slab holds {@code initialCapacity} slots (1..{@code capacity}), each next
+     * slab twice the largest one held, at most {@code capacity}; {@code initialCapacity ==
+     * capacity} is {@code slabbin_create} (no growth).
      * Returns the handle, or {@link #EINVAL} (a size, alignment or capacity below 1, an initial
      * capacity above the capacity, a bad layout or flags, overflow) or {@link #ENOMEM}.
      */
