@@ -1,6 +1,9 @@
-# Sets SLABBIN_JNA_PREFIX to JNA's resource prefix for the target platform
-# (com.sun.jna.Platform.RESOURCE_PREFIX: linux-x86-64, linux-aarch64, darwin-aarch64, win32-x86-64,
-# ...), the folder inside the JAR that the Java loader looks in.
+# Sets SLABBIN_JNA_PREFIX to the folder inside the JAR that the Java loader looks in for the target
+# platform: JNA's resource prefix (com.sun.jna.Platform.RESOURCE_PREFIX: linux-x86-64,
+# linux-aarch64, darwin-aarch64, win32-x86-64, ...), with "-musl" appended for Linux with musl
+# (linux-x86-64-musl), which JNA does not tell apart from glibc but the loader does.
+# SLABBIN_LIBC (glibc or musl) comes from a toolchain file (cmake/toolchains) or is detected from
+# the compiler's target triple.
 string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _cpu)
 if(_cpu MATCHES "^(x86_64|amd64|x64)$")
   set(_arch "x86-64")
@@ -28,10 +31,19 @@ elseif(CMAKE_SYSTEM_NAME STREQUAL "FreeBSD")
 else()
   string(TOLOWER "${CMAKE_SYSTEM_NAME}" _os)
 endif()
-if(_os STREQUAL "darwin")
-  # JNA uses darwin-x86-64 and darwin-aarch64.
-  set(SLABBIN_JNA_PREFIX "darwin-${_arch}")
-else()
-  set(SLABBIN_JNA_PREFIX "${_os}-${_arch}")
+set(SLABBIN_JNA_PREFIX "${_os}-${_arch}")
+
+if(_os STREQUAL "linux" AND NOT SLABBIN_LIBC)
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -dumpmachine OUTPUT_VARIABLE _triple
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(_triple MATCHES "musl")
+    set(SLABBIN_LIBC musl)
+  else()
+    set(SLABBIN_LIBC glibc)
+  endif()
 endif()
+if(_os STREQUAL "linux" AND SLABBIN_LIBC STREQUAL "musl")
+  string(APPEND SLABBIN_JNA_PREFIX "-musl")
+endif()
+set(SLABBIN_JNA_PREFIX "${SLABBIN_JNA_PREFIX}" CACHE INTERNAL "JAR folder of the library")
 message(STATUS "slabbin: JNA resource prefix ${SLABBIN_JNA_PREFIX}")

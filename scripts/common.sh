@@ -4,10 +4,15 @@
 SLABBIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SLABBIN_CLI="$SLABBIN_ROOT/target/slabbin-cli.jar"
 
+# Whether Debian packages can be installed here: apt-get is there and we are root.
+slabbin_can_apt() {
+  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]
+}
+
 # Installs Debian packages (arguments as for apt-get install) with apt-get, if it is there and we
 # are root; returns 1 otherwise or when the installation fails. Runs apt-get update once.
 slabbin_apt_install() {
-  command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]] || return 1
+  slabbin_can_apt || return 1
   echo "slabbin: installing $* with apt-get" >&2
   if [[ -z ${SLABBIN_APT_UPDATED:-} ]]; then
     apt-get update -qq >&2 || return 1
@@ -34,6 +39,61 @@ slabbin_prerequisites() {
   done
 }
 
+# The library JAR that mvn package writes (slabbin_version: below).
+slabbin_library_jar() {
+  echo "$SLABBIN_ROOT/target/slabbin/slabbin-$(slabbin_version).jar"
+}
+
+# The cross platforms scripts/build-natives knows, and "clang" (this machine's library built with
+# clang as a compiler check). For each: the commands it needs and the Debian packages that bring
+# them. Commands: the compiler first, then what runs the tests (optional: without it the tests are
+# skipped with a message).
+SLABBIN_CROSS_PLATFORMS=(linux-aarch64 win32-x86-64 linux-x86-64-musl clang)
+declare -A SLABBIN_CROSS_TOOLS=(
+  [linux-aarch64]="aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/include/stdio.h qemu-aarch64"
+  [win32-x86-64]="x86_64-w64-mingw32-gcc wine64"
+  [linux-x86-64-musl]="musl-gcc"
+  [clang]="clang"
+)
+declare -A SLABBIN_CROSS_PACKAGES=(
+  [linux-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+  [win32-x86-64]="gcc-mingw-w64-x86-64-win32 wine64"
+  [linux-x86-64-musl]="musl-tools"
+  [clang]="clang"
+)
+
+# Finds a tool: a command on PATH, an absolute path, or wine64 where Debian puts it.
+slabbin_tool() {
+  case $1 in
+    /*) [[ -e $1 ]] && echo "$1" ;;
+    wine64) command -v wine64 2>/dev/null ||
+              { [[ -x /usr/lib/wine/wine64 ]] && echo /usr/lib/wine/wine64; } ;;
+    *) command -v "$1" 2>/dev/null ;;
+  esac
+}
+
+# slabbin_cross_prerequisites PLATFORM...: installs the missing toolchains of the given platforms
+# with one apt-get call where that is possible. Never fails for want of root or apt: it says what
+# is missing instead; scripts/build-natives then skips those platforms.
+slabbin_cross_prerequisites() {
+  local p t packages=()
+  for p in "$@"; do
+    for t in ${SLABBIN_CROSS_TOOLS[$p]}; do
+      if [[ -z $(slabbin_tool "$t") ]]; then
+        packages+=(${SLABBIN_CROSS_PACKAGES[$p]})
+        break
+      fi
+    done
+  done
+  ((${#packages[@]})) || return 0
+  if slabbin_can_apt; then
+    slabbin_apt_install --no-install-recommends -o DPkg::Lock::Timeout=600 "${packages[@]}"
+  else
+    echo "slabbin: not root or no apt-get: not installing ${packages[*]};" \
+      "the platforms that need them are skipped" >&2
+  fi
+}
+
 # Builds target/slabbin-cli.jar (the library and tools modules, tests skipped) if it is missing or
 # older than any of their sources.
 slabbin_ensure_built() {
@@ -44,7 +104,20 @@ slabbin_ensure_built() {
   fi
   slabbin_prerequisites
   echo "slabbin: building (mvn package, tests skipped) ..." >&2
-  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true package >&2)
+  (cd "$SLABBIN_ROOT" && mvn -q -B -DskipTests -Dslabbin.skipSanitizers=true \
+     -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package >&2)
+}
+
+# The java of JDK 25 (SLABBIN_JDK25_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64) on standard
+# output, or nothing and a message on standard error when there is none: callers skip their JDK 25
+# part then.
+slabbin_jdk25_java() {
+  local home="${SLABBIN_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+  if [[ -x $home/bin/java ]] && "$home/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    echo "$home/bin/java"
+  else
+    echo "slabbin: no JDK 25 at $home (set SLABBIN_JDK25_HOME): its part is skipped" >&2
+  fi
 }
 
 # clang and its libFuzzer runtime, for scripts/fuzz: installs clang and libclang-rt-<version>-dev

@@ -355,7 +355,7 @@ typedef struct {
     size_t nstack, stack_cap;
     size_t npool;              /* free slots of unknown order (S_POOL) */
     uint64_t peak, limit;
-    size_t peak_slabs;         /* the most slabs held at once: peak reserved bytes / slab bytes */
+    uint64_t peak_reserved;    /* largest nslabs * slab_bytes after any call (no growth here) */
     int debug;
     size_t ndamaged;           /* free slots with link_damaged or poison_damage */
     size_t nlink_damaged;      /* free slots with link_damaged */
@@ -459,7 +459,6 @@ static int m_plan(model_t *m, size_t count) {
         if (s == NULL) abort();
         m->order[m->nslabs++] = s;
     }
-    if (m->nslabs > m->peak_slabs) m->peak_slabs = m->nslabs;
     return PLAN_OK;
 }
 
@@ -665,7 +664,7 @@ static uint64_t m_trim(model_t *m) {
 static void print_stats(char *buf, size_t n, const slabbin_stats_t *s) {
     snprintf(buf, n,
              "size %llu align %llu stride %llu cap %llu slabs %llu live %llu peak %llu "
-             "reserved %llu initial %llu slots %llu peak reserved %llu",
+             "reserved %llu initial %llu reserved_slots %llu peak_reserved %llu",
              (unsigned long long)s->slot_size, (unsigned long long)s->alignment,
              (unsigned long long)s->stride, (unsigned long long)s->slab_capacity,
              (unsigned long long)s->slab_count, (unsigned long long)s->live_slots,
@@ -684,16 +683,17 @@ static slabbin_stats_t stats_of(const model_t *m) {
 /* After every operation, for every allocator: the statistics; for the allocator the operation
  * worked on (`validate`) also slabbin_validate(), which fails exactly while a free slot's link is
  * damaged (it follows every link). */
-static void check_state(const model_t *m, int ai, int validate) {
+static void check_state(model_t *m, int ai, int validate) {
     char why[256];
     int rc = validate ? slabbin_validate(m->a, why, sizeof why) : SLABBIN_OK;
     EXPECT(!validate || rc == (m->nlink_damaged > 0 ? SLABBIN_ECORRUPT : SLABBIN_OK),
            "allocator %d: validate %d (%s), %zu damaged links", ai, rc, why, m->nlink_damaged);
     slabbin_stats_t s = stats_of(m);
-    slabbin_stats_t w = {m->size,  m->align, m->stride, m->cap,
-                         m->nslabs, m->nlive, m->peak,  (uint64_t)m->nslabs * m->slab_bytes,
-                         m->cap, (uint64_t)m->nslabs * m->cap,
-                         (uint64_t)m->peak_slabs * m->slab_bytes};
+    uint64_t reserved = (uint64_t)m->nslabs * m->slab_bytes;
+    if (reserved > m->peak_reserved) m->peak_reserved = reserved;
+    slabbin_stats_t w = {m->size,   m->align, m->stride, m->cap,
+                         m->nslabs, m->nlive, m->peak,   reserved,
+                         m->cap,    (uint64_t)m->nslabs * m->cap, m->peak_reserved};
     if (memcmp(&s, &w, sizeof s) != 0) {
         char got[256], want[256];
         print_stats(got, sizeof got, &s);

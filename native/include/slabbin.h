@@ -325,6 +325,19 @@ SLABBIN_API int slabbin_last_corruption(const slabbin_t *a, void **slot, size_t 
 /** A short English description of a status code ("double free", ...); never NULL. */
 SLABBIN_API const char *slabbin_strerror(int status);
 
+/**
+ * ABI number of this header and the library built from it. It changes whenever a function's
+ * signature or meaning, a status code, a flag or slabbin_stats_t changes incompatibly, so that a
+ * caller can refuse a library built from another version (the Java loader does).
+ */
+#define SLABBIN_ABI_VERSION 1
+
+/** The ABI number the library was built with (SLABBIN_ABI_VERSION of its slabbin.h). */
+SLABBIN_API int slabbin_abi_version(void);
+
+/** The library's version, e.g. "0.1.0" (the project version it was built as); never NULL. */
+SLABBIN_API const char *slabbin_version(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -82,12 +82,12 @@ int sb_table_make_room(slabbin_t *a, size_t n) {
     return SLABBIN_OK;
 }
 
-/* The probe run of `key` (a window_key()) in a table t of mask + 1 entries, for
- * the slab holding u. An entry is confirmed by the base and the size it holds, so the entries of
- * other windows or slabs met on the way are never mistaken for the owner; and entries are looked at
- * two by two (adjacent, so mostly one cache line), combined without a branch per entry: the owner
- * is nearly always one of the first two, so the one branch that matters is predictable. `growth`
- * false (full_step 0: every slab at step 0, slab_bytes long) lets the compiler drop the size
+/* The probe run of `key` (a window_key()) in a table t of mask + 1 entries, for the slab holding
+ * u. An entry is confirmed by the base and the size it holds, so the entries of other windows or
+ * slabs met on the way are never mistaken for the owner; and entries are looked at two by two
+ * (adjacent, so mostly one cache line), combined without a branch per entry: the owner is nearly
+ * always one of the first two, so the one branch that matters is predictable. `growth` false
+ * (full_step 0: every slab at step 0, slab_bytes long) lets the compiler drop the size
  * computation. */
 static ALWAYS_INLINE slab_t *probe(const slabbin_t *a, const owner_entry_t *t, size_t mask,
                                    uintptr_t key, uintptr_t u, size_t *off, bool growth) {
@@ -105,8 +105,8 @@ static ALWAYS_INLINE slab_t *probe(const slabbin_t *a, const owner_entry_t *t, s
             *off = (size_t)((d0 & m0) | (d1 & m1));
             return (slab_t *)s;
         }
-        /* An empty entry ends the probe run. (An empty e0 "holding" u, base 0, means u is below
-         * init_bytes; the run is empty then, so no slab holds u.) */
+        /* An empty entry ends the probe run. (An empty entry, base 0, may seem to hold a low
+         * address: it selects no slab, and the run ends there, so NULL is right.) */
         if (t0 == 0 || t1 == 0) return NULL;
     }
 }

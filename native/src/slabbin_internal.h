@@ -42,8 +42,13 @@
 /* Entry points of the fast paths start on a cache line, so that each fast path spans as few
  * instruction fetch blocks as it can. */
 #  define HOT_ENTRY __attribute__((aligned(64)))
-/* Functions shared between the core's files: never exported from the shared library. */
-#  define SB_INTERNAL __attribute__((visibility("hidden")))
+/* Functions shared between the core's files: never exported from the shared library. (A Windows
+ * DLL exports only what is marked dllexport, and PE knows no visibility attribute.) */
+#  if defined(_WIN32)
+#    define SB_INTERNAL
+#  else
+#    define SB_INTERNAL __attribute__((visibility("hidden")))
+#  endif
 #else
 #  define LIKELY(x) (x)
 #  define UNLIKELY(x) (x)

@@ -66,7 +66,7 @@ static void fixture_verify_and_destroy(fixture_t *f, int line) {
 static void bad_free_case(const void *bad_const, int expect, int line) {
     fixture_t f;
     if (!fixture_setup(&f)) {
-        CHECK(!"fixture setup");
+        CHECK(0 && "fixture setup");
         slabbin_destroy(f.a);
         return;
     }
@@ -86,7 +86,7 @@ typedef void *(*addr_fn)(const fixture_t *f);
 static void bad_free_fn(addr_fn fn, int expect, int line) {
     fixture_t f;
     if (!fixture_setup(&f)) {
-        CHECK(!"fixture setup");
+        CHECK(0 && "fixture setup");
         slabbin_destroy(f.a);
         return;
     }

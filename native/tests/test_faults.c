@@ -197,7 +197,7 @@ static void exercise(ctx_t *c, const scenario_t *sc) {
 static void run(const scenario_t *sc) {
     ctx_t c;
     if (!setup(&c, sc)) {
-        CHECK(!"scenario setup failed");
+        CHECK(0 && "scenario setup failed");
         fprintf(stderr, "    scenario %s\n", sc->name);
         teardown(&c);
         return;
@@ -216,7 +216,7 @@ static void run(const scenario_t *sc) {
     long failed_before = t_failed;
     for (uint64_t n = 1; n <= total && t_failed == failed_before; n++) {
         if (!setup(&c, sc)) {
-            CHECK(!"scenario setup failed");
+            CHECK(0 && "scenario setup failed");
             teardown(&c);
             return;
         }

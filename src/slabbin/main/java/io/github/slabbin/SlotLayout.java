@@ -31,6 +31,9 @@ public record SlotLayout(long size, long alignment) {
     /**
      * Validates the layout.
      *
+     * @param size      bytes a slot holds, 1 or more
+     * @param alignment alignment of every slot address in bytes, a power of two from 1 to
+     *                  {@link #MAX_ALIGNMENT}
      * @throws IllegalArgumentException if {@code size < 1}, if {@code alignment} is not a power of
      *     two or exceeds {@link #MAX_ALIGNMENT}, or if the stride would overflow a {@code long}
      */

@@ -1,0 +1,151 @@
+package io.github.slabbin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Native;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged library JAR as a module: the consumer application ({@code src/it/consumer}, a
+ * module that {@code requires io.github.slabbin}) is compiled against it and run on the module
+ * path with JNA, on this JDK and on JDK 25 (skipped, with a message, where
+ * {@code -Dslabbin.jdk25.home} names no JDK 25). It loads the native library from the JAR with no
+ * setup, sees only {@code io.github.slabbin} exported, and with
+ * {@value #NATIVE_ACCESS} prints nothing on standard error; JDK 25 warns about each of the two
+ * modules the option names when it is left out.
+ */
+class ModulePathIT {
+    /** The option README and the package overview give for the module path. */
+    static final String NATIVE_ACCESS = "--enable-native-access=io.github.slabbin,com.sun.jna";
+
+    private static final String MAIN = "io.github.slabbin.consumer/io.github.slabbin.consumer.Main";
+
+    @TempDir
+    static Path dir;
+    private static String modulePath;
+    private static String version;
+    /** JDK 25's {@code java} once looked up, and why it cannot be used (null: it can). */
+    private static Path jdk25;
+    private static String jdk25Absent;
+
+    @BeforeAll
+    static void compileTheConsumer() throws Exception {
+        Path jar = Path.of(System.getProperty("slabbin.jar"));
+        assertTrue(Files.isRegularFile(jar), "no packaged library JAR: " + jar);
+        Path jna = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path sources = Path.of(System.getProperty("slabbin.consumer.sources"));
+        version = System.getProperty("slabbin.test.version");
+        Path classes = dir.resolve("consumer");
+        List<String> options = List.of("--release", "17", "-Xlint:all", "-Werror",
+                "-d", classes.toString(), "--module-path", jar + File.pathSeparator + jna);
+        List<File> files;
+        try (Stream<Path> walk = Files.walk(sources)) {
+            files = walk.filter(f -> f.toString().endsWith(".java")).map(Path::toFile).toList();
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        boolean compiled;
+        try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
+            compiled = javac.getTask(diagnostics, fm, null, options, null,
+                    fm.getJavaFileObjectsFromFiles(files)).call();
+        }
+        assertTrue(compiled, "the consumer does not compile against " + jar + ":\n" + diagnostics);
+        modulePath = String.join(File.pathSeparator, classes.toString(), jar.toString(),
+                jna.toString());
+    }
+
+    @Test
+    void runsOnTheModulePathOfThisJdk() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Result r = run(java, NATIVE_ACCESS);
+        assertConsumerPassed(r);
+        assertEquals("", r.err(), "standard error");
+    }
+
+    @Test
+    void runsOnTheModulePathOfJdk25WithoutAWarning() throws Exception {
+        Result r = run(jdk25(), NATIVE_ACCESS);
+        assertConsumerPassed(r);
+        assertEquals("", r.err(), "standard error with " + NATIVE_ACCESS);
+    }
+
+    @Test
+    void jdk25NamesBothModulesWhenNativeAccessIsNotGranted() throws Exception {
+        Result none = run(jdk25());
+        assertConsumerPassed(none);
+        assertTrue(none.err().contains("Use --enable-native-access=io.github.slabbin "), none.err());
+        assertTrue(none.err().contains("Use --enable-native-access=com.sun.jna "), none.err());
+
+        Result libraryOnly = run(jdk25(), "--enable-native-access=io.github.slabbin");
+        assertConsumerPassed(libraryOnly);
+        assertTrue(libraryOnly.err().contains("Use --enable-native-access=com.sun.jna "),
+                libraryOnly.err());
+        assertFalse(libraryOnly.err().contains("io.github.slabbin"), libraryOnly.err());
+    }
+
+    private static void assertConsumerPassed(Result r) {
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("slabbin " + version + "\n"), r.out());
+        assertTrue(r.out().contains("module io.github.slabbin exports [io.github.slabbin,"
+                + " io.github.slabbin.internal to [io.github.slabbin.tools]]"), r.out());
+        assertTrue(r.out().contains("allocate, write, read, free: OK; double free refused"),
+                r.out());
+        assertTrue(r.out().contains("structure in a slot: OK; close: OK"), r.out());
+        assertTrue(r.out().endsWith("OK\n"), r.out());
+    }
+
+    /** The {@code java} of JDK 25; skips the calling test where there is none. */
+    private static Path jdk25() throws Exception {
+        if (jdk25 == null) {
+            Path home = Path.of(System.getProperty("slabbin.jdk25.home",
+                    "/usr/lib/jvm/temurin-25-jdk-amd64"));
+            Path java = home.resolve("bin").resolve("java");
+            if (!Files.isExecutable(java)) {
+                jdk25Absent = "no JDK 25 at " + home
+                        + " (set -Dslabbin.jdk25.home=...): the JDK 25 module-path run is skipped";
+            } else if (!exec(List.of(java.toString(), "-version")).err().contains("version \"25")) {
+                jdk25Absent = java + " is not JDK 25: the JDK 25 module-path run is skipped";
+            }
+            jdk25 = java;
+        }
+        assumeTrue(jdk25Absent == null, jdk25Absent);
+        return jdk25;
+    }
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(Path java, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("--module-path", modulePath, "--module", MAIN, version));
+        return exec(command);
+    }
+
+    private static Result exec(List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
