@@ -17,20 +17,8 @@
 #define P(x) ((void *)(intptr_t)(x))
 #define J(p) ((jlong)(intptr_t)(p))
 
-JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_create(JNIEnv *env, jclass cls,
-                                                                    jlong size, jlong alignment,
-                                                                    jlong capacity, jint flags) {
-    (void)env;
-    (void)cls;
-    if (size <= 0 || alignment <= 0 || capacity <= 0) return SLABBIN_EINVAL;
-    slabbin_t *a = NULL;
-    int rc = slabbin_create(&a, (size_t)size, (size_t)alignment, (size_t)capacity,
-                            (unsigned)flags);
-    return rc == SLABBIN_OK ? J(a) : rc;
-}
-
-/* slabbin_create_with(): as create, with the first slab's capacity (1..capacity; each next slab
- * doubles up to capacity). */
+/* slabbin_create_with(): the first slab's capacity is initialCapacity (1..capacity; each next
+ * slab doubles up to capacity; initialCapacity == capacity is slabbin_create). */
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_createWith(
     JNIEnv *env, jclass cls, jlong size, jlong alignment, jlong capacity, jlong initialCapacity,
     jint flags) {
@@ -109,17 +97,24 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_allocateUpTo(JNIEnv 
     return rc == SLABBIN_OK ? (jint)n : rc;
 }
 
-/* Returns 0, or (index of the first bad address << 8) | -status. */
+/* A refused batch free, packed for SlabbinNative.deallocateBatch (decoded by BatchError.decode):
+ * the index of the first refused entry above BATCH_INDEX_SHIFT bits holding -status. */
+#define BATCH_INDEX_SHIFT io_github_slabbin_SlabbinNative_BATCH_INDEX_SHIFT
+static jlong batch_error(size_t index, int status) {
+    return (jlong)(((uint64_t)index << BATCH_INDEX_SHIFT) | (uint64_t)(-status));
+}
+
+/* Returns 0, or batch_error(index of the first refused address, status). */
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_deallocateBatch(
     JNIEnv *env, jclass cls, jlong h, jlongArray arr, jint off, jint count) {
     (void)cls;
     if (count <= 0) return 0;
     jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
-    if (elems == NULL) return -SLABBIN_ENOMEM;
+    if (elems == NULL) return batch_error(0, SLABBIN_ENOMEM);
     size_t bad = 0;
     int rc = slabbin_free_batch(A(h), (void *const *)(elems + off), (size_t)count, &bad);
     (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, JNI_ABORT);
-    return rc == SLABBIN_OK ? 0 : (jlong)(((uint64_t)bad << 8) | (uint64_t)(-rc));
+    return rc == SLABBIN_OK ? 0 : batch_error(bad, rc);
 }
 
 JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_check(JNIEnv *env, jclass cls,
@@ -143,21 +138,35 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_trim(JNIEnv *env, j
     return (jlong)slabbin_trim(A(h));
 }
 
-/* Fills out[0..min(out.length, 11)) with slabbin_stats_t in its field order (see
- * SlabbinNative.stats), so an 8-element array keeps getting the first eight. */
+/* The stats array's positions: the STAT_* constants of SlabbinNative, which javac -h writes into
+ * the generated header, so Java and C share one definition. A position out of range fails to
+ * compile; two fields at one position trip -Woverride-init (-Wextra, -Werror in CI). */
+#define STAT(name) io_github_slabbin_SlabbinNative_STAT_##name
+#define STATS_LENGTH io_github_slabbin_SlabbinNative_STATS_LENGTH
+_Static_assert(STATS_LENGTH == 11, "SlabbinNative.STATS_LENGTH must count slabbin_stats_t's fields");
+
+/* Fills out[0..min(out.length, STATS_LENGTH)) with slabbin_stats_t, each field at its STAT_*
+ * position (SlabbinNative.stats; decoded by NativeStats.read). */
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_stats(JNIEnv *env, jclass cls,
                                                                   jlong h, jlongArray out) {
     (void)cls;
     slabbin_stats_t s;
     slabbin_get_stats(A(h), &s);
-    jlong v[11] = {(jlong)s.slot_size,       (jlong)s.alignment,
-                   (jlong)s.stride,          (jlong)s.slab_capacity,
-                   (jlong)s.slab_count,      (jlong)s.live_slots,
-                   (jlong)s.peak_live_slots, (jlong)s.reserved_bytes,
-                   (jlong)s.initial_slab_capacity, (jlong)s.reserved_slots,
-                   (jlong)s.peak_reserved_bytes};
+    jlong v[STATS_LENGTH] = {
+        [STAT(SLOT_SIZE)] = (jlong)s.slot_size,
+        [STAT(ALIGNMENT)] = (jlong)s.alignment,
+        [STAT(STRIDE)] = (jlong)s.stride,
+        [STAT(SLAB_CAPACITY)] = (jlong)s.slab_capacity,
+        [STAT(SLAB_COUNT)] = (jlong)s.slab_count,
+        [STAT(LIVE_SLOTS)] = (jlong)s.live_slots,
+        [STAT(PEAK_LIVE_SLOTS)] = (jlong)s.peak_live_slots,
+        [STAT(RESERVED_BYTES)] = (jlong)s.reserved_bytes,
+        [STAT(INITIAL_SLAB_CAPACITY)] = (jlong)s.initial_slab_capacity,
+        [STAT(RESERVED_SLOTS)] = (jlong)s.reserved_slots,
+        [STAT(PEAK_RESERVED_BYTES)] = (jlong)s.peak_reserved_bytes,
+    };
     jsize n = (*env)->GetArrayLength(env, out);
-    if (n > 11) n = 11;
+    if (n > STATS_LENGTH) n = STATS_LENGTH;
     (*env)->SetLongArrayRegion(env, out, 0, n, v);
 }
 

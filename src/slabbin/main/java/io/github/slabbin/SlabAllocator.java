@@ -133,8 +133,8 @@ public final class SlabAllocator implements AutoCloseable {
      */
     private final CallSites sites;
 
-    private SlabAllocator(SlotLayout layout, int slabCapacity, boolean checked, boolean debug,
-                          long maxReserved, int magazineSlots) {
+    private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
+                          boolean checked, boolean debug, long maxReserved, int magazineSlots) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (slabCapacity < 1) {
             throw new IllegalArgumentException(
@@ -144,9 +144,13 @@ public final class SlabAllocator implements AutoCloseable {
             throw new IllegalArgumentException(
                     "maxReservedBytes must be 0 (no cap) or positive, got " + maxReserved);
         }
+        if (initialSlabCapacity < 1 || initialSlabCapacity > slabCapacity) {
+            throw new IllegalArgumentException("initial slab capacity must be 1 to the slab"
+                    + " capacity of " + slabCapacity + " slots, got " + initialSlabCapacity);
+        }
         SlabbinNative.ensureLoaded();
-        long h = SlabbinNative.create(layout.size(), layout.alignment(), slabCapacity,
-                !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
+        long h = SlabbinNative.createWith(layout.size(), layout.alignment(), slabCapacity,
+                initialSlabCapacity, !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
             throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
         }
@@ -506,7 +510,8 @@ public final class SlabAllocator implements AutoCloseable {
     private void freeBatch(long h, long[] addresses, int offset, int count) {
         long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
         if (r != 0) {
-            throw batchFailure(addresses, offset, (int) (r >>> 8), -(int) (r & 0xff));
+            BatchError e = BatchError.decode(r);
+            throw batchFailure(addresses, offset, e.index(), e.status());
         }
     }
 
@@ -559,7 +564,8 @@ public final class SlabAllocator implements AutoCloseable {
      * Releases every slab that holds no allocated slot to the system; slabs with a live slot stay
      * where they are. The magazine's slots go back to the slabs first.
      *
-     * @return bytes released, a multiple of {@code slabCapacity * stride} (0 if none)
+     * @return bytes released: the sum of the released slabs' capacity times the stride, a
+     *     multiple of {@code slabCapacity * stride} without growth (0 if none)
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public long trim() {
@@ -589,16 +595,20 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public SlabStats stats() {
         long h = liveHandle();
-        long[] v = new long[8];
+        NativeStats n;
         try {
-            SlabbinNative.stats(h, v);
+            n = NativeStats.read(h);
         } finally {
             Reference.reachabilityFence(this);
         }
         if (magazine != null) {
-            return new SlabStats(v[0], v[1], v[2], v[3], v[4], live, peak, v[7], cached);
+            return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
+                    n.slabCount(), live, peak, n.reservedBytes(), cached,
+                    n.initialSlabCapacity());
         }
-        return new SlabStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
+                n.slabCount(), n.liveSlots(), n.peakLiveSlots(), n.reservedBytes(), 0,
+                n.initialSlabCapacity());
     }
 
     /**
@@ -877,7 +887,7 @@ public final class SlabAllocator implements AutoCloseable {
             long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
             if (r != 0) {
                 throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
-                        + " refused: " + reason(-(int) (r & 0xff)) + " (was a slot freed from C"
+                        + " refused: " + reason(BatchError.decode(r).status()) + " (was a slot freed from C"
                         + " through nativeHandle()?)");
             }
             System.arraycopy(mag, k, mag, 0, n - k);
@@ -984,7 +994,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         SlabStats s = stats();
         throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
-                + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
+                + (s.initialSlabCapacity() < s.slabCapacity() ? "at most " : "") + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
                 + " (" + s.reservedBytes() + " bytes in " + s.slabCount() + " slabs reserved"
                 + (maxReservedBytes > 0 ? ", cap " + maxReservedBytes + " bytes" : "") + ")");
     }
@@ -1053,11 +1063,11 @@ public final class SlabAllocator implements AutoCloseable {
         /** A holder became unreachable (or the allocator was closed). */
         void release() {
             if (holders.decrementAndGet() == 0 && destroyed.compareAndSet(false, true)) {
-                long[] v = new long[8];
-                SlabbinNative.stats(handle, v);
+                NativeStats n = NativeStats.read(handle);
                 LOG.log(System.Logger.Level.WARNING, () -> describe(layout, capacity)
-                        + " became unreachable without close(): releasing " + v[7]
-                        + " bytes of native memory in " + v[4] + " slabs (" + v[5]
+                        + " became unreachable without close(): releasing " + n.reservedBytes()
+                        + " bytes of native memory in " + n.slabCount() + " slabs ("
+                        + n.liveSlots()
                         + " slots still allocated). Close allocators, e.g. with try-with-resources."
                         + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
                 SlabbinNative.destroy(handle);
@@ -1095,6 +1105,8 @@ public final class SlabAllocator implements AutoCloseable {
 
         private final SlotLayout layout;
         private int slabCapacity;
+        /** Slots of the first slab; 0: {@link #slabCapacity} (no growth). */
+        private int initialSlabCapacity;
         private boolean checked = true;
         /** Debug mode as set by {@link #debug(boolean)}; null: {@link #DEBUG_PROPERTY} decides. */
         private Boolean debug;
@@ -1120,6 +1132,30 @@ public final class SlabAllocator implements AutoCloseable {
                         "slab capacity must be at least 1 slot, got " + slots);
             }
             this.slabCapacity = slots;
+            return this;
+        }
+
+        /**
+         * Slab growth: the first slab holds {@code slots} slots, each next slab twice as many as
+         * the largest slab held, at most {@link #slabCapacity(int) slabCapacity} (for example 4,
+         * 8, 16, ... up to the capacity). Small pools then reserve little memory; large ones reach
+         * full slabs after a few doublings. After {@link SlabAllocator#trim()} released slabs,
+         * doubling continues from the largest slab kept (from {@code slots} when none is kept);
+         * {@link SlabAllocator#reset()} keeps every slab and reuses them in order. LIFO reuse,
+         * the checks of checked mode and the O(1) owner lookup are the same with growth. Default:
+         * the slab capacity (every slab full size, no growth).
+         *
+         * @param slots slots of the first slab, 1 to the slab capacity (checked by
+         *              {@link #build()}, since the capacity may be set after this)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code slots < 1}
+         */
+        public Builder initialSlabCapacity(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException(
+                        "initial slab capacity must be at least 1 slot, got " + slots);
+            }
+            this.initialSlabCapacity = slots;
             return this;
         }
 
@@ -1221,7 +1257,8 @@ public final class SlabAllocator implements AutoCloseable {
          *
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
-         *     space, or if {@code debug(true)} is combined with {@code checked(false)}
+         *     space, if the initial slab capacity exceeds the slab capacity, or if
+         *     {@code debug(true)} is combined with {@code checked(false)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
@@ -1231,8 +1268,9 @@ public final class SlabAllocator implements AutoCloseable {
                 throw new IllegalArgumentException("debug mode implies checked mode:"
                         + " debug(true) cannot be combined with checked(false)");
             }
-            return new SlabAllocator(layout, slabCapacity, checked, debugOn, maxReservedBytes,
-                    magazineSlots);
+            return new SlabAllocator(layout, slabCapacity,
+                    initialSlabCapacity == 0 ? slabCapacity : initialSlabCapacity, checked,
+                    debugOn, maxReservedBytes, magazineSlots);
         }
     }
 }

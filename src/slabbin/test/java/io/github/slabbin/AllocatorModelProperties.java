@@ -111,6 +111,22 @@ class AllocatorModelProperties {
         TwinRun.run(layout, capacity, checked, magazine, ops, "property");
     }
 
+    /**
+     * With slab growth too: slabs of doubling capacity give the same slots, slab counts, reserved
+     * bytes, live slots, peak and trim results with and without a magazine.
+     */
+    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
+    void magazineAgreesWithPlainCallsUnderGrowth(@ForAll("layouts") SlotLayout layout,
+                                                 @ForAll @IntRange(min = 1, max = 16) int capacity,
+                                                 @ForAll @IntRange(min = 1, max = 16) int initial,
+                                                 @ForAll boolean checked,
+                                                 @ForAll @IntRange(min = 2, max = 10) int magazine,
+                                                 @ForAll("twinOps") List<TwinRun.Op> ops) {
+        int first = Math.min(initial, capacity);
+        TwinRun.run(layout, capacity, first, checked, magazine, ops,
+                "growth from " + first + " to " + capacity, false);
+    }
+
     private static void run(SlotLayout layout, int capacity, boolean checked, List<Op> ops) {
         final int size = (int) layout.size();
         final long stride = layout.stride();

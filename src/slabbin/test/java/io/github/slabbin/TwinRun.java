@@ -65,10 +65,17 @@ final class TwinRun {
     /** As above, both allocators in debug mode if {@code debug}. */
     static void run(SlotLayout layout, int capacity, boolean checked, int slots, List<Op> ops,
                     String describe, boolean debug) {
+        run(layout, capacity, capacity, checked, slots, ops, describe, debug);
+    }
+
+    /** As above, both allocators with slab growth from {@code initialCapacity} slots. */
+    static void run(SlotLayout layout, int capacity, int initialCapacity, boolean checked,
+                    int slots, List<Op> ops, String describe, boolean debug) {
         try (SlabAllocator p = SlabAllocator.builder(layout).slabCapacity(capacity)
-                .checked(checked).debug(debug).build();
+                .initialSlabCapacity(initialCapacity).checked(checked).debug(debug).build();
              SlabAllocator m = SlabAllocator.builder(layout).slabCapacity(capacity)
-                     .checked(checked).debug(debug).magazine(slots).build()) {
+                     .initialSlabCapacity(initialCapacity).checked(checked).debug(debug)
+                     .magazine(slots).build()) {
             TwinRun t = new TwinRun(p, m);
             int i = 0;
             for (Op op : ops) {

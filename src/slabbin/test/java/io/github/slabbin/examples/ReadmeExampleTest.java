@@ -50,6 +50,7 @@ class ReadmeExampleTest {
         // --- README: the builder ---
         try (SlabAllocator slab = SlabAllocator.builder(layout)
                 .slabCapacity(4096)
+                .initialSlabCapacity(64)
                 .checked(true)
                 .maxReservedBytes(64 << 20)
                 .magazine(64)
@@ -58,6 +59,9 @@ class ReadmeExampleTest {
             assertTrue(slab.isChecked());
             assertFalse(slab.isDebug());
             assertEquals(4096, slab.slabCapacity());
+            slab.allocate();
+            assertEquals(64, slab.stats().initialSlabCapacity());
+            assertEquals(64, slab.stats().reservedSlots(), "the first slab holds 64 slots");
         }
 
         // --- README: JNA structures in slots ---
