@@ -18,6 +18,9 @@ public record LiveSlot(long address, long serial, List<StackTraceElement> alloca
     /**
      * Copies the frames.
      *
+     * @param address     the slot's address
+     * @param serial      the allocation's number, from 1
+     * @param allocatedAt the allocating thread's stack at the allocation, innermost frame first
      * @throws NullPointerException if {@code allocatedAt} is or holds null
      */
     public LiveSlot {
