@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class of the tests in a child JVM with the test class path, so that a crash of the
- * JVM (SIGSEGV in native code) fails a test instead of killing the test run.
+ * JVM (SIGSEGV in native code) fails a test instead of killing the test run; or any other command
+ * ({@link #exec}).
  */
 final class ChildJvm {
     private ChildJvm() {}
@@ -55,6 +56,16 @@ final class ChildJvm {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
+        return exec(cmd, timeoutS);
+    }
+
+    /**
+     * Runs a command (any program, e.g. another JDK's {@code java}) and waits for it.
+     *
+     * @param cmd      the program and its arguments
+     * @param timeoutS seconds to wait before it is killed and the test fails
+     */
+    static Result exec(List<String> cmd, long timeoutS) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));

@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Native;
 import java.io.File;
-import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -50,7 +47,8 @@ class ModulePathIT {
     static void compileTheConsumer() throws Exception {
         Path jar = Path.of(System.getProperty("slabbin.jar"));
         assertTrue(Files.isRegularFile(jar), "no packaged library JAR: " + jar);
-        Path jna = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jna = Path.of(Native.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
         Path sources = Path.of(System.getProperty("slabbin.consumer.sources"));
         version = System.getProperty("slabbin.test.version");
         Path classes = dir.resolve("consumer");
@@ -75,34 +73,35 @@ class ModulePathIT {
     @Test
     void runsOnTheModulePathOfThisJdk() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Result r = run(java, NATIVE_ACCESS);
+        ChildJvm.Result r = run(java, NATIVE_ACCESS);
         assertConsumerPassed(r);
         assertEquals("", r.err(), "standard error");
     }
 
     @Test
     void runsOnTheModulePathOfJdk25WithoutAWarning() throws Exception {
-        Result r = run(jdk25(), NATIVE_ACCESS);
+        ChildJvm.Result r = run(jdk25(), NATIVE_ACCESS);
         assertConsumerPassed(r);
         assertEquals("", r.err(), "standard error with " + NATIVE_ACCESS);
     }
 
     @Test
     void jdk25NamesBothModulesWhenNativeAccessIsNotGranted() throws Exception {
-        Result none = run(jdk25());
+        ChildJvm.Result none = run(jdk25());
         assertConsumerPassed(none);
-        assertTrue(none.err().contains("Use --enable-native-access=io.github.slabbin "), none.err());
+        assertTrue(none.err().contains("Use --enable-native-access=io.github.slabbin "),
+                none.err());
         assertTrue(none.err().contains("Use --enable-native-access=com.sun.jna "), none.err());
 
-        Result libraryOnly = run(jdk25(), "--enable-native-access=io.github.slabbin");
+        ChildJvm.Result libraryOnly = run(jdk25(), "--enable-native-access=io.github.slabbin");
         assertConsumerPassed(libraryOnly);
         assertTrue(libraryOnly.err().contains("Use --enable-native-access=com.sun.jna "),
                 libraryOnly.err());
         assertFalse(libraryOnly.err().contains("io.github.slabbin"), libraryOnly.err());
     }
 
-    private static void assertConsumerPassed(Result r) {
-        assertEquals(0, r.exit(), r.out() + r.err());
+    private static void assertConsumerPassed(ChildJvm.Result r) {
+        assertEquals(0, r.exit(), r.describe());
         assertTrue(r.out().contains("slabbin " + version + "\n"), r.out());
         assertTrue(r.out().contains("module io.github.slabbin exports [io.github.slabbin,"
                 + " io.github.slabbin.internal to [io.github.slabbin.tools]]"), r.out());
@@ -121,7 +120,8 @@ class ModulePathIT {
             if (!Files.isExecutable(java)) {
                 jdk25Absent = "no JDK 25 at " + home
                         + " (set -Dslabbin.jdk25.home=...): the JDK 25 module-path run is skipped";
-            } else if (!exec(List.of(java.toString(), "-version")).err().contains("version \"25")) {
+            } else if (!ChildJvm.exec(List.of(java.toString(), "-version"), 60).err()
+                    .contains("version \"25")) {
                 jdk25Absent = java + " is not JDK 25: the JDK 25 module-path run is skipped";
             }
             jdk25 = java;
@@ -130,22 +130,10 @@ class ModulePathIT {
         return jdk25;
     }
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(Path java, String... options) throws Exception {
+    private static ChildJvm.Result run(Path java, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(List.of(options));
         command.addAll(List.of("--module-path", modulePath, "--module", MAIN, version));
-        return exec(command);
-    }
-
-    private static Result exec(List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return ChildJvm.exec(command, 60);
     }
 }

@@ -28,13 +28,14 @@ class PackageOverviewExampleTest {
         List<String> overview = new ArrayList<>();
         for (String line : Files.readAllLines(root.resolve(
                 "src/slabbin/main/java/io/github/slabbin/package-info.java"))) {
-            overview.add(line.equals(" *") ? "" : line.startsWith(" * ") ? line.substring(3) : line);
+            overview.add(line.equals(" *") ? ""
+                    : line.startsWith(" * ") ? line.substring(3) : line);
         }
         List<String> shown = block(overview, "<pre>{@code", "}</pre>");
         assertEquals(expected, shown);
     }
 
-    /** The lines strictly between the first line equal to {@code open} and the next {@code close}. */
+    /** The lines strictly between the first line equal to {@code open} and the next close. */
     private static List<String> block(List<String> lines, String open, String close) {
         int from = lines.indexOf(open);
         assertTrue(from >= 0, "no " + open);
