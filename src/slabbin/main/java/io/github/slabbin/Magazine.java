@@ -76,28 +76,26 @@ final class Magazine {
      * or debug mode).
      */
     long pop() {
-        int n = count;
-        if (n == 0 || sites != null) {
+        if (count == 0 || sites != null) {
             return 0;
         }
-        long address = cache[--n];
-        count = n;
-        handOut(address);
-        return address;
+        return take();
     }
 
     /** The slow pop: refills an empty cache, verifies the slot in debug mode, hands it out. */
     long allocate(long h) {
-        int n = count;
-        if (n == 0) {
-            n = refill(h);
-            count = n;
+        if (count == 0) {
+            count = refill(h);
         }
         if (sites != null) {
-            verify(h, n - 1, n);
+            verify(h, count - 1, count);
         }
-        long address = cache[--n];
-        count = n;
+        return take();
+    }
+
+    /** Takes the top cached slot (there is one) and hands it out. */
+    private long take() {
+        long address = cache[--count];
         handOut(address);
         return address;
     }

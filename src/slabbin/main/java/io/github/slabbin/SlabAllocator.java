@@ -125,13 +125,8 @@ public final class SlabAllocator implements AutoCloseable {
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
                           boolean checked, boolean debug, long maxReserved, int magazineSlots) {
+        // The builder has checked each argument on its own; what is left is how they combine.
         this.layout = Objects.requireNonNull(layout, "layout");
-        if (slabCapacity < 1) {
-            throw Failures.slabCapacity(slabCapacity);
-        }
-        if (maxReserved < 0) {
-            throw Failures.maxReservedBytes(maxReserved);
-        }
         if (initialSlabCapacity < 1 || initialSlabCapacity > slabCapacity) {
             throw Failures.initialSlabCapacity(initialSlabCapacity, slabCapacity);
         }

@@ -30,6 +30,11 @@ import java.util.List;
 public final class LoadLibraryMain {
     private LoadLibraryMain() {}
 
+    /** A child JVM that runs this class, for the loader tests. */
+    static ChildJvm child() {
+        return new ChildJvm(LoadLibraryMain.class);
+    }
+
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "";
         if (mode.equals("loaders")) {

@@ -101,7 +101,7 @@ class SlabbinLoaderTest {
 
     /** A child JVM that finds the library only inside a JAR. */
     private static ChildJvm fromJar() {
-        return new ChildJvm(LoadLibraryMain.class).classPathFirst(nativesJar);
+        return LoadLibraryMain.child().classPathFirst(nativesJar);
     }
 
     /** The extracted file's name: content-addressed; copy n for the n+1-th class loader. */
@@ -218,8 +218,7 @@ class SlabbinLoaderTest {
             }
         }
         assumeTrue(libz != null, "skipped: no libz.so.1 in java.library.path");
-        ChildJvm.Result r = new ChildJvm(LoadLibraryMain.class).jvmArgs("-Dslabbin.library.path=" + libz)
-                .run("allocate-only");
+        ChildJvm.Result r = withLibrary(libz);
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("java.lang.UnsatisfiedLinkError: slabbin: refused the native "
                 + "library " + libz + " (from -Dslabbin.library.path=" + libz + "): it is not "
@@ -233,10 +232,8 @@ class SlabbinLoaderTest {
 
     @Test
     void slabbinsLibraryWithAnotherAbiIsRefused() throws Exception {
-        Path fixture = Path.of(System.getProperty("slabbin.test.nativeBuild"),
-                System.mapLibraryName("slabbin_wrong_abi"));
-        assumeTrue(Files.isRegularFile(fixture), () -> "skipped: no fixture " + fixture);
-        ChildJvm.Result r = new ChildJvm(LoadLibraryMain.class).jvmArgs("-Dslabbin.library.path=" + fixture).run();
+        Path fixture = fixture("slabbin_wrong_abi");
+        ChildJvm.Result r = withLibrary(fixture);
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("slabbin: refused the native library " + fixture + " (from "
                 + "-Dslabbin.library.path=" + fixture + "): it is slabbin's native library "
@@ -246,11 +243,8 @@ class SlabbinLoaderTest {
 
     @Test
     void slabbinsLibraryOfAnotherVersionIsRefused() throws Exception {
-        Path fixture = Path.of(System.getProperty("slabbin.test.nativeBuild"),
-                System.mapLibraryName("slabbin_wrong_version"));
-        assumeTrue(Files.isRegularFile(fixture), () -> "skipped: no fixture " + fixture);
-        ChildJvm.Result r = new ChildJvm(LoadLibraryMain.class).jvmArgs("-Dslabbin.library.path=" + fixture)
-                .run("allocate-only");
+        Path fixture = fixture("slabbin_wrong_version");
+        ChildJvm.Result r = withLibrary(fixture);
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("java.lang.UnsatisfiedLinkError: slabbin: refused the native "
                 + "library " + fixture + " (from -Dslabbin.library.path=" + fixture + "): it is "
@@ -263,6 +257,20 @@ class SlabbinLoaderTest {
                 + " for " + SlabbinLibrary.platformPrefix() + " of this slabbin version, or leave "
                 + "it unset to use the library in the JAR."), r.all());
         assertFalse(r.out().contains("slot"), r.all());
+    }
+
+    /** A fixture library of the native build tree (CMake); skips the test when it is absent. */
+    private static Path fixture(String name) {
+        Path fixture = Path.of(System.getProperty("slabbin.test.nativeBuild"),
+                System.mapLibraryName(name));
+        assumeTrue(Files.isRegularFile(fixture), () -> "skipped: no fixture " + fixture);
+        return fixture;
+    }
+
+    /** A child JVM that allocates a slot with {@code -Dslabbin.library.path=library}. */
+    private static ChildJvm.Result withLibrary(Path library) throws Exception {
+        return LoadLibraryMain.child().jvmArgs("-Dslabbin.library.path=" + library)
+                .run("allocate-only");
     }
 
     // JVMs that end abruptly
@@ -313,7 +321,7 @@ class SlabbinLoaderTest {
     @Test
     void twoClassLoadersWithTheExplicitPathBothLoad(@TempDir Path dir) throws Exception {
         String path = SlabbinLibrary.load();
-        ChildJvm.Result r = new ChildJvm(LoadLibraryMain.class)
+        ChildJvm.Result r = LoadLibraryMain.child()
                 .jvmArgs("-Dslabbin.library.path=" + path, "-Dslabbin.tmpdir=" + dir)
                 .run("loaders");
         assertEquals(0, r.exit(), r.all());
@@ -359,7 +367,7 @@ class SlabbinLoaderTest {
         Path java = JDK25.resolve("bin").resolve("java");
         assumeTrue(Files.isExecutable(java), () -> "skipped: no JDK 25 at " + JDK25
                 + " (set -Dslabbin.test.jdk25=JDK_HOME)");
-        ChildJvm.Result denied = new ChildJvm(LoadLibraryMain.class).java(java)
+        ChildJvm.Result denied = LoadLibraryMain.child().java(java)
                 .jvmArgs("--illegal-native-access=deny").run("allocate-only");
         assertEquals(1, denied.exit(), denied.all());
         assertTrue(denied.err().contains("java.lang.UnsatisfiedLinkError: slabbin: this JVM "
@@ -371,7 +379,7 @@ class SlabbinLoaderTest {
                 denied.all());
         assertFalse(denied.err().contains("ExceptionInInitializerError"), denied.all());
 
-        ChildJvm.Result enabled = new ChildJvm(LoadLibraryMain.class).java(java)
+        ChildJvm.Result enabled = LoadLibraryMain.child().java(java)
                 .jvmArgs("--illegal-native-access=deny", "--enable-native-access=ALL-UNNAMED")
                 .run("allocate-only");
         assertEquals(0, enabled.exit(), enabled.all());
