@@ -458,9 +458,9 @@ static void print_table(void) {
         print_ratio(r->vs_malloc);
         printf("\n");
     }
-    printf("(ns per op-pair = one allocation + one free, i.e. per slot in the batch cases; /freelist\n"
-           " and /malloc: median over the median of minimal_freelist or malloc in the same case\n"
-           " and capacity; malloc ignores the capacity)\n");
+    printf("(ns per op-pair = one allocation + one free, i.e. per slot in the batch cases;\n"
+           " /freelist and /malloc: median over the median of minimal_freelist or malloc in the\n"
+           " same case and capacity; malloc ignores the capacity)\n");
 }
 
 static const result_t *find(int cs, int alloc) {

@@ -91,12 +91,13 @@
  *   is held, else min(2 x the largest held, slab_capacity): the growth rule of slabbin.h; reset
  *   bumps through them again in order, trim keeps the order of those it keeps), the bump
  *   position, the free list as a stack of known order on top of a pool of unknown order (after a
- *   trim, whose order is not promised), the live slots, the peak, the reserve limit. It predicts: the status of every call; the slot every allocation returns (the
- *   top of the free list, else a slot of the pool, else the next slot of the bump slab, else the
- *   first slot of the next kept slab, else of a new slab, whose base is learned from that slot and
- *   must be aligned and overlap no other slab); whether a call needs a new slab and whether the
- *   reserve limit refuses it; every statistics field after every operation (all allocators); the
- *   bytes trim releases; bad_index of a refused batch free. Every live slot holds a pattern derived
+ *   trim, whose order is not promised), the live slots, the peak, the reserve limit. It predicts:
+ *   the status of every call; the slot every allocation returns (the top of the free list, else a
+ *   slot of the pool, else the next slot of the bump slab, else the first slot of the next kept
+ *   slab, else of a new slab, whose base is learned from that slot and must be aligned and overlap
+ *   no other slab); whether a call needs a new slab and whether the reserve limit refuses it;
+ *   every statistics field after every operation (all allocators); the bytes trim releases;
+ *   bad_index of a refused batch free. Every live slot holds a pattern derived
  *   from its id, checked before the slot is freed, reset or destroyed. A refused call must leave
  *   the statistics unchanged. slabbin_validate() runs after every operation on its allocator.
  *   Debug mode adds the poison: a freed slot holds SLABBIN_POISON_BYTE after its link, a slot
@@ -445,8 +446,9 @@ static void push_stack(model_t *m, uintptr_t u) {
 /* Slots obtainable without a new slab: free ones and ones never handed out. */
 static uint64_t m_avail(const model_t *m) { return m->reserved_slots - m->nlive; }
 
-/* Slab growth, as the API states it: a new slab holds `init` slots if no slab is held, else twice
- * the slots of the largest slab held, at most `cap`. `largest` is that slab's capacity (0: none). */
+/* Slab growth, as the API states it: a new slab holds `init` slots if no slab is held, else
+ * twice the slots of the largest slab held, at most `cap`. `largest` is that slab's capacity (0:
+ * none). */
 static size_t m_grown(const model_t *m, size_t largest) {
     if (largest == 0) return m->init;
     return 2 * largest < m->cap ? 2 * largest : m->cap;
