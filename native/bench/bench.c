@@ -19,6 +19,13 @@
  *   random_free  N allocations, then N frees in a pre-shuffled order (fixed seed), repeated on one
  *                allocator (so the free list, and hence the allocation order, ends up shuffled);
  *                the same capacities as bulk_*
+ *   batch        --batch B slots (64) allocated, then the same B freed, --pair-n / B times (the
+ *                JMH batch cases without the crossing); slabbin with one slabbin_alloc_batch and
+ *                one slabbin_free_batch, the others with B single calls each; capacity --capacity
+ *   batch_fresh  bulk_fresh in batches: N allocations B at a time, then N frees B at a time in
+ *                allocation order, a fresh allocator per run (so the batches bump); the same
+ *                capacities as bulk_*
+ * Times of the batch cases are nanoseconds per slot (one allocation plus one free).
  *
  * With --initial-capacity C the slabbin allocators grow their slabs (slabbin_create_with()): the
  * first slab holds min(C, capacity) slots, each next twice as many, up to the case's capacity.
@@ -37,7 +44,7 @@
  *
  * Usage: slabbin_bench [--quick] [--json FILE] [--size BYTES] [--align BYTES] [--n N]
  *                      [--pair-n N] [--capacity C] [--runs R] [--case NAME] [--allocator NAME]
- *                      [--initial-capacity C] [--pin CPU] [--system-trim]
+ *                      [--initial-capacity C] [--batch B] [--pin CPU] [--system-trim]
  */
 #if !defined(_GNU_SOURCE)
 #  define _GNU_SOURCE 1   /* sched_setaffinity (Linux), clock_gettime */
@@ -70,14 +77,16 @@ enum { A_FREELIST, A_CHECKED, A_UNCHECKED, A_MALLOC, A_COUNT };
 static const char *const alloc_names[A_COUNT] = {"minimal_freelist", "slabbin_checked",
                                                  "slabbin_unchecked", "malloc"};
 
-enum { C_BULK_FRESH, C_BULK_WARM, C_PAIR, C_RANDOM, C_COUNT };
-static const char *const case_names[C_COUNT] = {"bulk_fresh", "bulk_warm", "pair", "random_free"};
+enum { C_BULK_FRESH, C_BULK_WARM, C_PAIR, C_RANDOM, C_BATCH, C_BATCH_FRESH, C_COUNT };
+static const char *const case_names[C_COUNT] = {"bulk_fresh", "bulk_warm", "pair",
+                                                "random_free", "batch", "batch_fresh"};
 
 static const size_t capacities[] = {100, 1000, 10000, 100000};
 #define NCAPS (sizeof capacities / sizeof capacities[0])
 
 typedef struct options {
     size_t size, align, n, pair_n, capacity;
+    size_t batch;        /* slots per batch of the batch cases */
     size_t initial;      /* first slab's slots with growth; 0 = no growth */
     int runs_bulk, runs_pair, runs_random;
     int only_case;       /* -1 = all */
@@ -157,6 +166,38 @@ static uint64_t now_ns(void) {
     }
 
 DEFINE_LOOPS(sb, slabbin_t *, SB_ALLOC, SB_FREE)
+
+/* The batch loops: n slots, b at a time (n a multiple of b); `again` times b allocated then the
+ * same b freed (batch), or n allocated then n freed, both b at a time (batch_fresh). */
+static void sb_batches(slabbin_t *c, void **ptrs, size_t n, size_t b, size_t again) {
+    for (size_t r = 0; r < again; r++) {
+        for (size_t i = 0; i < n; i += b) {
+            int rc = slabbin_alloc_batch(c, ptrs + i, b);
+            if (UNLIKELY(rc != SLABBIN_OK)) die("slabbin_alloc_batch", rc);
+        }
+        BARRIER(ptrs);
+        for (size_t i = 0; i < n; i += b) {
+            int rc = slabbin_free_batch(c, ptrs + i, b, NULL);
+            if (UNLIKELY(rc != SLABBIN_OK)) die("slabbin_free_batch", rc);
+        }
+    }
+}
+
+#define DEFINE_BATCH_LOOP(NAME, CTX, ALLOC, FREE)                                               \
+    static void NAME##_batches(CTX c, void **ptrs, size_t n, size_t b, size_t again) {          \
+        (void)b;                                                                                \
+        for (size_t r = 0; r < again; r++) {                                                    \
+            for (size_t i = 0; i < n; i++) {                                                    \
+                void *p;                                                                        \
+                ALLOC(c, p);                                                                    \
+                ptrs[i] = p;                                                                    \
+            }                                                                                   \
+            BARRIER(ptrs);                                                                      \
+            for (size_t i = 0; i < n; i++) FREE(c, ptrs[i]);                                    \
+        }                                                                                       \
+    }
+DEFINE_BATCH_LOOP(fl, mfl_t *, FL_ALLOC, FL_FREE)
+DEFINE_BATCH_LOOP(ma, size_t, MA_ALLOC, MA_FREE)
 DEFINE_LOOPS(fl, mfl_t *, FL_ALLOC, FL_FREE)
 DEFINE_LOOPS(ma, size_t, MA_ALLOC, MA_FREE)
 
@@ -219,6 +260,16 @@ static size_t body(int cs, const instance_t *in, const work_t *w) {
         else if (in->fl != NULL) fl_bulk(in->fl, w->ptrs, opt.n);
         else ma_bulk(opt.size, w->ptrs, opt.n);
         return opt.n;
+    case C_BATCH:
+    case C_BATCH_FRESH: {
+        size_t b = opt.batch, n = cs == C_BATCH ? b : opt.n / b * b;
+        size_t again = cs == C_BATCH ? opt.pair_n / b + 1 : 1;
+        if (warming_up) again = again / 10 + 1;
+        if (in->sb != NULL) sb_batches(in->sb, w->ptrs, n, b, again);
+        else if (in->fl != NULL) fl_batches(in->fl, w->ptrs, n, b, again);
+        else ma_batches(opt.size, w->ptrs, n, b, again);
+        return n * again;
+    }
     case C_PAIR: {
         size_t n = warming_up ? opt.pair_n / 10 + 1 : opt.pair_n;
         if (in->sb != NULL) sb_pair(in->sb, n);
@@ -239,9 +290,10 @@ static size_t body(int cs, const instance_t *in, const work_t *w) {
 static NOINLINE double timed_run(int cs, instance_t *in, int alloc, size_t capacity,
                                  const work_t *w) {
     uint64_t t0 = now_ns();
-    if (cs == C_BULK_FRESH) instance_open(in, alloc, capacity);
+    int fresh = cs == C_BULK_FRESH || cs == C_BATCH_FRESH;
+    if (fresh) instance_open(in, alloc, capacity);
     size_t pairs = body(cs, in, w);
-    if (cs == C_BULK_FRESH) instance_close(in);
+    if (fresh) instance_close(in);
     uint64_t t1 = now_ns();
     return (double)(t1 - t0) / (double)pairs;
 }
@@ -275,12 +327,13 @@ static double sample(int cs, int alloc, size_t capacity, const work_t *w) {
     if (spacer == NULL) die("malloc", SLABBIN_ENOMEM);
     BARRIER(spacer);
     instance_t in;
-    if (cs != C_BULK_FRESH) instance_open(&in, alloc, capacity);
+    int fresh = cs == C_BULK_FRESH || cs == C_BATCH_FRESH;
+    if (!fresh) instance_open(&in, alloc, capacity);
     warming_up = 1;
     (void)run_moved(cs, &in, alloc, capacity, w);
     warming_up = 0;
     double ns = run_moved(cs, &in, alloc, capacity, w);
-    if (cs != C_BULK_FRESH) instance_close(&in);
+    if (!fresh) instance_close(&in);
     free(spacer);
     return ns;
 }
@@ -405,9 +458,9 @@ static void print_table(void) {
         print_ratio(r->vs_malloc);
         printf("\n");
     }
-    printf("(ns per op-pair = one allocation + one free; /freelist and /malloc: median over the\n"
-           " median of minimal_freelist or malloc in the same case and capacity; malloc ignores\n"
-           " the capacity)\n");
+    printf("(ns per op-pair = one allocation + one free, i.e. per slot in the batch cases;\n"
+           " /freelist and /malloc: median over the median of minimal_freelist or malloc in the\n"
+           " same case and capacity; malloc ignores the capacity)\n");
 }
 
 static const result_t *find(int cs, int alloc) {
@@ -457,10 +510,10 @@ static int write_json(const char *path) {
     fprintf(f, ", \"cores\": %ld, \"compiler\": ", sysconf(_SC_NPROCESSORS_ONLN));
     json_string(f, __VERSION__);
     fprintf(f, "},\n  \"config\": {\"slot_size\": %zu, \"alignment\": %zu, \"stride\": %zu, "
-               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, "
+               "\"n\": %zu, \"pair_n\": %zu, \"pair_capacity\": %zu, \"batch\": %zu, "
                "\"initial_capacity\": %zu, \"libc_trim\": %s, "
                "\"unit\": \"ns per op-pair\"},\n  \"results\": [\n",
-            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity, opt.initial,
+            opt.size, opt.align, stride, opt.n, opt.pair_n, opt.capacity, opt.batch, opt.initial,
             opt.system_trim ? "true" : "false");
     for (size_t i = 0; i < nresults; i++) {
         const result_t *r = &results[i];
@@ -495,13 +548,15 @@ static void usage(FILE *f) {
             "  --align BYTES     slot alignment (default 8)\n"
             "  --n N             allocations per run of bulk_* and random_free (default 100000)\n"
             "  --pair-n N        pairs per run of pair (default 10000000)\n"
-            "  --capacity C      slab capacity of the pair case (default 1000)\n"
+            "  --capacity C      slab capacity of the pair and batch cases (default 1000)\n"
+            "  --batch B         slots per batch of batch and batch_fresh (default 64)\n"
             "  --initial-capacity C\n"
             "                    slabbin grows its slabs: the first holds C slots, each next\n"
             "                    twice as many up to the capacity (default: no growth)\n"
             "  --runs R          timed runs per allocator and case (default: 41 bulk/random,\n"
             "                    21 pair)\n"
-            "  --case NAME       only bulk_fresh, bulk_warm, pair or random_free\n"
+            "  --case NAME       only bulk_fresh, bulk_warm, pair, random_free, batch or\n"
+            "                    batch_fresh\n"
             "  --allocator NAME  only minimal_freelist, slabbin_checked, slabbin_unchecked or\n"
             "                    malloc (ratios need minimal_freelist and malloc)\n"
             "  --pin CPU         run on that CPU only\n"
@@ -543,6 +598,7 @@ int main(int argc, char **argv) {
     opt.n = 100000;
     opt.pair_n = 10000000;
     opt.capacity = 1000;
+    opt.batch = 64;
     opt.runs_bulk = opt.runs_random = 41;
     opt.runs_pair = 21;
     opt.only_case = opt.only_alloc = opt.pin = -1;
@@ -572,6 +628,8 @@ int main(int argc, char **argv) {
             pair_n_set = 1;
         } else if (strcmp(a, "--capacity") == 0) {
             opt.capacity = parse_size(a, v);
+        } else if (strcmp(a, "--batch") == 0) {
+            opt.batch = parse_uint(a, v, 1, 1u << 20);
         } else if (strcmp(a, "--initial-capacity") == 0) {
             opt.initial = parse_size(a, v);
         } else if (strcmp(a, "--runs") == 0) {
@@ -595,6 +653,10 @@ int main(int argc, char **argv) {
         if (!pair_n_set) opt.pair_n = 1000000;
     }
     if (runs > 0) opt.runs_bulk = opt.runs_random = opt.runs_pair = runs;
+    if (opt.n < opt.batch) {
+        fprintf(stderr, "slabbin_bench: --n must be at least --batch\n");
+        return 2;
+    }
     if (opt.n > UINT32_MAX) {
         fprintf(stderr, "slabbin_bench: --n is at most %lu\n", (unsigned long)UINT32_MAX);
         return 2;
@@ -654,7 +716,7 @@ int main(int argc, char **argv) {
     uint64_t t0 = now_ns();
     for (int cs = 0; cs < C_COUNT; cs++) {
         if (opt.only_case >= 0 && opt.only_case != cs) continue;
-        if (cs == C_PAIR) {
+        if (cs == C_PAIR || cs == C_BATCH) {
             run_group(cs, opt.capacity, opt.runs_pair, &w);
         } else {
             for (size_t c = 0; c < NCAPS; c++) {

@@ -71,7 +71,10 @@
  *            and alignment then lowered to at most 4096: debug mode fills and scans whole
  *            slots, so large ones would only slow the fuzzing down);
  *            15: invalid flags, SLABBIN_DEBUG | SLABBIN_UNCHECKED among them (SLABBIN_EINVAL
- *            expected, no allocator).
+ *            expected, no allocator);
+ *     growth: f / 128 = 1: slabbin_create_with() with initial_slab_capacity
+ *            {1, 2, 3, 5, 8, 13, 32, 100}[f / 16 % 8] if below the capacity; else every slab
+ *            holds the capacity.
  *
  *   Address kinds (kind % 16): 0 NULL; 1 a live slot; 2 a free slot (the top of the free list or
  *   another one); 3 inside a slot (1 .. stride - 1 bytes past its start); 4 one past the end of a
@@ -83,15 +86,18 @@
  *   model classifies whatever address comes out, so every kind has an exact expected result.
  *
  * The model
- *   Per allocator: the slabs in reservation order (each slot never handed out since the last reset,
- *   live, or free), the bump position, the free list as a stack of known order on top of a pool of
- *   unknown order (after a trim, whose order is not promised), the live slots, the peak, the
- *   reserve limit. It predicts: the status of every call; the slot every allocation returns (the
- *   top of the free list, else a slot of the pool, else the next slot of the bump slab, else the
- *   first slot of the next kept slab, else of a new slab, whose base is learned from that slot and
- *   must be aligned and overlap no other slab); whether a call needs a new slab and whether the
- *   reserve limit refuses it; every statistics field after every operation (all allocators); the
- *   bytes trim releases; bad_index of a refused batch free. Every live slot holds a pattern derived
+ *   Per allocator: the slabs in reservation order with their capacities (each slot never handed
+ *   out since the last reset, live, or free; a new slab holds initial_slab_capacity slots if none
+ *   is held, else min(2 x the largest held, slab_capacity): the growth rule of slabbin.h; reset
+ *   bumps through them again in order, trim keeps the order of those it keeps), the bump
+ *   position, the free list as a stack of known order on top of a pool of unknown order (after a
+ *   trim, whose order is not promised), the live slots, the peak, the reserve limit. It predicts:
+ *   the status of every call; the slot every allocation returns (the top of the free list, else a
+ *   slot of the pool, else the next slot of the bump slab, else the first slot of the next kept
+ *   slab, else of a new slab, whose base is learned from that slot and must be aligned and overlap
+ *   no other slab); whether a call needs a new slab and whether the reserve limit refuses it;
+ *   every statistics field after every operation (all allocators); the bytes trim releases;
+ *   bad_index of a refused batch free. Every live slot holds a pattern derived
  *   from its id, checked before the slot is freed, reset or destroyed. A refused call must leave
  *   the statistics unchanged. slabbin_validate() runs after every operation on its allocator.
  *   Debug mode adds the poison: a freed slot holds SLABBIN_POISON_BYTE after its link, a slot
@@ -331,6 +337,7 @@ typedef struct {
 typedef struct {
     uintptr_t base;            /* 0 until the first slot of a new slab is handed out */
     size_t live;               /* live slots */
+    size_t cap;                /* slots: m_next_cap() when it was reserved */
     mslot_t slot[];
 } mslab_t;
 
@@ -341,7 +348,9 @@ typedef struct {
 
 typedef struct {
     slabbin_t *a;              /* NULL: no allocator */
-    size_t size, align, stride, cap, slab_bytes;
+    size_t size, align, stride, cap;
+    size_t init;               /* slots of a slab reserved when none is held (growth: < cap) */
+    uint64_t reserved_slots;   /* sum of the slabs' cap */
     int checked;
     mslab_t **order;           /* slabs in reservation order (the allocator's order) */
     size_t nslabs, order_cap;
@@ -355,7 +364,7 @@ typedef struct {
     size_t nstack, stack_cap;
     size_t npool;              /* free slots of unknown order (S_POOL) */
     uint64_t peak, limit;
-    uint64_t peak_reserved;    /* largest nslabs * slab_bytes after any call (no growth here) */
+    uint64_t peak_reserved;    /* largest reserved_slots * stride after any call */
     int debug;
     size_t ndamaged;           /* free slots with link_damaged or poison_damage */
     size_t nlink_damaged;      /* free slots with link_damaged */
@@ -383,7 +392,7 @@ static mslab_t *m_find(const model_t *m, uintptr_t u) {
     }
     if (lo == 0) return NULL;
     mslab_t *s = m->by_base[lo - 1];
-    return u - s->base < m->slab_bytes ? s : NULL;
+    return u - s->base < s->cap * m->stride ? s : NULL;
 }
 
 /* Whether any slab of m intersects [lo, hi). */
@@ -435,7 +444,26 @@ static void push_stack(model_t *m, uintptr_t u) {
 }
 
 /* Slots obtainable without a new slab: free ones and ones never handed out. */
-static uint64_t m_avail(const model_t *m) { return (uint64_t)m->nslabs * m->cap - m->nlive; }
+static uint64_t m_avail(const model_t *m) { return m->reserved_slots - m->nlive; }
+
+/* Slab growth, as the API states it: a new slab holds `init` slots if no slab is held, else
+ * twice the slots of the largest slab held, at most `cap`. `largest` is that slab's capacity (0:
+ * none). */
+static size_t m_grown(const model_t *m, size_t largest) {
+    if (largest == 0) return m->init;
+    return 2 * largest < m->cap ? 2 * largest : m->cap;
+}
+
+static size_t m_largest(const model_t *m) {
+    size_t c = 0;
+    for (size_t i = 0; i < m->nslabs; i++) {
+        if (m->order[i]->cap > c) c = m->order[i]->cap;
+    }
+    return c;
+}
+
+/* Slots of the next slab reserved. */
+static size_t m_next_cap(const model_t *m) { return m_grown(m, m_largest(m)); }
 
 enum { PLAN_OK, PLAN_ENOMEM, PLAN_SKIP };
 
@@ -445,8 +473,15 @@ enum { PLAN_OK, PLAN_ENOMEM, PLAN_SKIP };
 static int m_plan(model_t *m, size_t count) {
     uint64_t avail = m_avail(m);
     if (count <= avail) return PLAN_OK;
-    uint64_t need = (count - avail + m->cap - 1) / m->cap;
-    uint64_t after = (m->nslabs + need) * (uint64_t)m->slab_bytes;
+    size_t caps[MAX_BATCH + 1];                     /* the new slabs, each >= 1 slot */
+    uint64_t need = 0, added = 0;
+    for (size_t largest = m_largest(m); avail + added < count; need++) {
+        if (need == MAX_BATCH + 1) return PLAN_SKIP;   /* cannot happen: each slab adds >= 1 */
+        largest = m_grown(m, largest);
+        caps[need] = largest;
+        added += largest;
+    }
+    uint64_t after = (m->reserved_slots + added) * (uint64_t)m->stride;
     if (m->limit != 0 && after > m->limit) return PLAN_ENOMEM;
     if (after > MAX_RESERVED) return PLAN_SKIP;
     for (uint64_t i = 0; i < need; i++) {
@@ -455,8 +490,10 @@ static int m_plan(model_t *m, size_t count) {
             m->order = xrealloc(m->order, m->order_cap * sizeof *m->order);
             m->by_base = xrealloc(m->by_base, m->order_cap * sizeof *m->by_base);
         }
-        mslab_t *s = calloc(1, sizeof *s + m->cap * sizeof(mslot_t));
+        mslab_t *s = calloc(1, sizeof *s + caps[i] * sizeof(mslot_t));
         if (s == NULL) abort();
+        s->cap = caps[i];
+        m->reserved_slots += caps[i];
         m->order[m->nslabs++] = s;
     }
     return PLAN_OK;
@@ -467,9 +504,9 @@ static void m_learn(model_t *m, mslab_t *s, uintptr_t u) {
     EXPECT(u % m->align == 0, "new slab at %#lx, alignment %zu", (unsigned long)u, m->align);
     for (int i = 0; i < NALLOC; i++) {
         if (g_m[i].a != NULL) {
-            EXPECT(!m_overlaps(&g_m[i], u, u + m->slab_bytes),
+            EXPECT(!m_overlaps(&g_m[i], u, u + s->cap * m->stride),
                    "new slab [%#lx, +%zu) overlaps a slab of allocator %d", (unsigned long)u,
-                   m->slab_bytes, i);
+                   s->cap * m->stride, i);
         }
     }
     size_t pos = 0;
@@ -516,7 +553,7 @@ static void m_taken(model_t *m, void *got, int zeroed) {
         m->npool--;
         poison_from = sizeof(void *);
     } else {
-        if (!m->bumping || m->bumped == m->cap) {
+        if (!m->bumping || m->bumped == m->order[m->cur]->cap) {
             size_t nxt = m->bumping ? m->cur + 1 : 0;
             EXPECT(nxt < m->nslabs, "model: no slab to bump into (planned badly)");
             m->bumping = 1;
@@ -586,7 +623,7 @@ static void m_freed(model_t *m, uintptr_t u) {
 static void m_clear_damage(model_t *m) {
     if (m->ndamaged == 0) return;
     for (size_t i = 0; i < m->nslabs; i++) {
-        for (size_t j = 0; j < m->cap; j++) {
+        for (size_t j = 0; j < m->order[i]->cap; j++) {
             m->order[i]->slot[j].link_damaged = 0;
             m->order[i]->slot[j].poison_damage = 0;
         }
@@ -602,7 +639,7 @@ static void m_reset(model_t *m) {
     for (size_t i = 0; i < m->nslabs; i++) {
         mslab_t *s = m->order[i];
         s->live = 0;
-        for (size_t j = 0; j < m->cap; j++) {
+        for (size_t j = 0; j < s->cap; j++) {
             uint8_t handed = s->slot[j].state != S_NEVER || s->slot[j].poisoned;
             memset(&s->slot[j], 0, sizeof(mslot_t));   /* S_NEVER */
             s->slot[j].poisoned = (uint8_t)(m->debug && handed);
@@ -619,7 +656,8 @@ static uint64_t m_trim(model_t *m) {
     if (m->nlink_damaged > 0) m_clear_damage(m);   /* the list is rebuilt first */
     mslab_t *cur = m->bumping ? m->order[m->cur] : NULL;
     int cur_kept = 0;
-    size_t kept = 0, gone = 0, ndamaged = 0;
+    size_t kept = 0, ndamaged = 0;
+    uint64_t gone = 0;                              /* slots of the slabs released */
     m->npool = 0;
     m->nstack = 0;
     size_t nb = 0;
@@ -631,15 +669,16 @@ static uint64_t m_trim(model_t *m) {
         mslab_t *s = m->order[i];
         if (s->live == 0) {
             if (s->base != 0) g_stale = s->base;
+            gone += s->cap;
+            m->reserved_slots -= s->cap;
             free(s);
-            gone++;
             continue;
         }
         if (s == cur) {
             cur_kept = 1;
             m->cur = kept;
         }
-        for (size_t j = 0; j < m->cap; j++) {
+        for (size_t j = 0; j < s->cap; j++) {
             if (s->slot[j].state == S_FREE || s->slot[j].state == S_POOL) {
                 s->slot[j].state = S_POOL;
                 m->npool++;
@@ -656,9 +695,9 @@ static uint64_t m_trim(model_t *m) {
     } else if (!cur_kept) {            /* every kept slab precedes the released bump slab */
         m->bumping = 1;
         m->cur = kept - 1;
-        m->bumped = m->cap;
+        m->bumped = m->order[m->cur]->cap;
     }
-    return (uint64_t)gone * m->slab_bytes;
+    return gone * m->stride;
 }
 
 static void print_stats(char *buf, size_t n, const slabbin_stats_t *s) {
@@ -689,11 +728,11 @@ static void check_state(model_t *m, int ai, int validate) {
     EXPECT(!validate || rc == (m->nlink_damaged > 0 ? SLABBIN_ECORRUPT : SLABBIN_OK),
            "allocator %d: validate %d (%s), %zu damaged links", ai, rc, why, m->nlink_damaged);
     slabbin_stats_t s = stats_of(m);
-    uint64_t reserved = (uint64_t)m->nslabs * m->slab_bytes;
+    uint64_t reserved = m->reserved_slots * m->stride;
     if (reserved > m->peak_reserved) m->peak_reserved = reserved;
     slabbin_stats_t w = {m->size,   m->align, m->stride, m->cap,
                          m->nslabs, m->nlive, m->peak,   reserved,
-                         m->cap,    (uint64_t)m->nslabs * m->cap, m->peak_reserved};
+                         m->init,   m->reserved_slots,   m->peak_reserved};
     if (memcmp(&s, &w, sizeof s) != 0) {
         char got[256], want[256];
         print_stats(got, sizeof got, &s);
@@ -732,16 +771,16 @@ static uintptr_t make_address(const model_t *m, int ai, unsigned kind, rng_t *r,
             return (next(r) & 1) ? m->stack[m->nstack - 1] : m->stack[below(r, m->nstack)];
         }
         if (s != NULL) {                           /* a pool slot of this slab, if any */
-            for (size_t j = 0; j < m->cap; j++) {
+            for (size_t j = 0; j < s->cap; j++) {
                 if (s->slot[j].state == S_POOL) return s->base + j * m->stride;
             }
         }
         return heap_address(r);
     case 3:
         if (s == NULL) return heap_address(r);
-        return s->base + below(r, m->cap) * m->stride + 1 + below(r, m->stride - 1);
+        return s->base + below(r, s->cap) * m->stride + 1 + below(r, m->stride - 1);
     case 4:
-        return s ? s->base + m->slab_bytes : heap_address(r);
+        return s ? s->base + s->cap * m->stride : heap_address(r);
     case 5:
         return s ? s->base - 1 - below(r, m->stride) : heap_address(r);
     case 6:
@@ -760,22 +799,23 @@ static uintptr_t make_address(const model_t *m, int ai, unsigned kind, rng_t *r,
         return (uintptr_t)u64(in);
     case 11:
         if (m->bumping && m->cur < m->nslabs && m->order[m->cur]->base != 0 &&
-            m->bumped < m->cap) {
-            return m->order[m->cur]->base + (m->bumped + below(r, m->cap - m->bumped)) * m->stride;
+            m->bumped < m->order[m->cur]->cap) {
+            const mslab_t *b = m->order[m->cur];
+            return b->base + (m->bumped + below(r, b->cap - m->bumped)) * m->stride;
         }
         if (m->bumping && m->cur + 1 < m->nslabs) {  /* a kept slab not reached since a reset */
             return m->order[m->cur + 1 + below(r, m->nslabs - m->cur - 1)]->base;
         }
-        return s ? s->base + below(r, m->cap) * m->stride : heap_address(r);
+        return s ? s->base + below(r, s->cap) * m->stride : heap_address(r);
     case 12:
-        return s ? s->base + below(r, m->cap) * m->stride : heap_address(r);
+        return s ? s->base + below(r, s->cap) * m->stride : heap_address(r);
     case 13:
         return g_stale ? g_stale + below(r, 4) * m->stride : heap_address(r);
     case 14:
         return UINTPTR_MAX - below(r, 4096);
     default:
         if (s == NULL) return heap_address(r);
-        return s->base + below(r, m->cap) * m->stride + m->stride / 2;
+        return s->base + below(r, s->cap) * m->stride + m->stride / 2;
     }
 }
 
@@ -822,7 +862,11 @@ static void op_create(model_t *m, int ai, input_t *in) {
     case 2: cap = 1 + 5 * (size_t)(c % 64); break;
     default: cap = 64 * (1 + (size_t)(c % 64)); break;
     }
-    uint8_t f = u8(in) % 16;
+    uint8_t fb = u8(in), f = fb % 16;
+    /* Slab growth from bits 4-7 of the flags byte: 0-7 none, else a first slab of these slots
+     * (none either when it is not below the capacity). */
+    static const size_t initial[8] = {1, 2, 3, 5, 8, 13, 32, 100};
+    size_t init = fb >> 7 ? initial[(fb >> 4) & 7] : 0;
     unsigned flags = f <= 8 ? 0u : f <= 12 ? SLABBIN_UNCHECKED : SLABBIN_DEBUG;
     if (flags == SLABBIN_DEBUG) {                  /* debug mode writes and reads whole strides */
         if (size > MAX_DEBUG_STRIDE) size = 1 + size % MAX_DEBUG_STRIDE;
@@ -835,9 +879,10 @@ static void op_create(model_t *m, int ai, input_t *in) {
     want = (want + align - 1) / align * align;
     EXPECT(stride == want, "stride of (%zu, %zu): %zu, expected %zu", size, align, stride, want);
     if (cap > MAX_SLAB_BYTES / stride) cap = MAX_SLAB_BYTES / stride;   /* >= 1 */
+    if (init == 0 || init > cap) init = cap;
     destroy(m);
-    note("a%d CREATE size %zu align %zu cap %zu flags %u%s", ai, size, align, cap, flags,
-         f == 15 ? " (invalid flags)" : "");
+    note("a%d CREATE size %zu align %zu cap %zu initial %zu flags %u%s", ai, size, align, cap,
+         init, flags, f == 15 ? " (invalid flags)" : "");
     slabbin_t *a = (slabbin_t *)&g_static;         /* must be overwritten with NULL on failure */
     if (f == 15) {
         static const unsigned bad[4] = {SLABBIN_DEBUG | SLABBIN_UNCHECKED, 4u, 0x80000000u, ~0u};
@@ -845,14 +890,18 @@ static void op_create(model_t *m, int ai, input_t *in) {
         EXPECT(rc == SLABBIN_EINVAL && a == NULL, "create with flags %#x: %d", bad[c % 4], rc);
         return;
     }
-    int rc = slabbin_create(&a, size, align, cap, flags);
+    slabbin_options_t o;
+    slabbin_options_init(&o, size, align, cap);
+    o.initial_slab_capacity = init;
+    o.flags = flags;
+    int rc = slabbin_create_with(&a, &o);
     EXPECT(rc == SLABBIN_OK && a != NULL, "create: %d", rc);
     m->a = a;
     m->size = size;
     m->align = align;
     m->stride = stride;
     m->cap = cap;
-    m->slab_bytes = cap * stride;
+    m->init = init;
     m->checked = (flags & SLABBIN_UNCHECKED) == 0;
     m->debug = (flags & SLABBIN_DEBUG) != 0;
     EXPECT(slabbin_is_unchecked(a) == !m->checked, "is_unchecked");
@@ -961,7 +1010,11 @@ static void m_corrupted(model_t *m, int ahead, size_t k) {
 /* Drops the slabs m_plan() appended whose first slot was never handed out (a batch that failed
  * releases them). */
 static void m_unplan(model_t *m) {
-    while (m->nslabs > 0 && m->order[m->nslabs - 1]->base == 0) free(m->order[--m->nslabs]);
+    while (m->nslabs > 0 && m->order[m->nslabs - 1]->base == 0) {
+        mslab_t *s = m->order[--m->nslabs];
+        m->reserved_slots -= s->cap;
+        free(s);
+    }
 }
 
 enum { A_SINGLE, A_ZEROED, A_BATCH, A_UPTO };
@@ -975,7 +1028,7 @@ static void alloc_call(model_t *m, int ai, int how, size_t n) {
     size_t count = n;
     if (how == A_UPTO && n > 0) {
         uint64_t avail = m_avail(m);
-        count = avail == 0 ? m->cap : (size_t)avail;
+        count = avail == 0 ? m_next_cap(m) : (size_t)avail;
         if (count > n) count = n;
     }
     note("a%d %s %zu (count %zu, live %zu, avail %llu)", ai, names[how], n, count, m->nlive,
@@ -1128,12 +1181,12 @@ static void op_limit(model_t *m, int ai, input_t *in) {
     uint64_t limit;
     switch (k % 4) {
     case 0: limit = 0; break;
-    case 1: limit = (m->nslabs + (uint64_t)(k / 4 % 4)) * m->slab_bytes; break;
-    case 2: limit = (m->nslabs + 1) * (uint64_t)m->slab_bytes - 1; break;
+    case 1: limit = (m->reserved_slots + (uint64_t)(k / 4 % 4) * m_next_cap(m)) * m->stride; break;
+    case 2: limit = (m->reserved_slots + m_next_cap(m)) * m->stride - 1; break;
     default: limit = v; break;
     }
-    note("a%d LIMIT %llu (slab %zu bytes, %zu slabs)", ai, (unsigned long long)limit, m->slab_bytes,
-         m->nslabs);
+    note("a%d LIMIT %llu (next slab %zu bytes, %zu slabs)", ai, (unsigned long long)limit,
+         m_next_cap(m) * m->stride, m->nslabs);
     slabbin_set_reserve_limit(m->a, limit);
     m->limit = limit;
 }
@@ -1278,8 +1331,8 @@ static void op_verify(model_t *m, int ai, input_t *in) {
     }
     const mslab_t *s = any_slab(m, &r);
     if (s != NULL) {
-        size_t step = m->cap > 256 ? m->cap / 256 : 1;  /* at most about 256 slots */
-        for (size_t j = below(&r, step); j < m->cap; j += step) {
+        size_t step = s->cap > 256 ? s->cap / 256 : 1;  /* at most about 256 slots */
+        for (size_t j = below(&r, step); j < s->cap; j += step) {
             check_one(m, s->base + j * m->stride, "(slab scan)");
         }
     }

@@ -111,17 +111,27 @@ static ALWAYS_INLINE slab_t *probe(const slabbin_t *a, const owner_entry_t *t, s
     }
 }
 
-/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. */
-slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
-    const owner_entry_t *t = a->table;
-    if (t == NULL) return NULL;
-    size_t mask = a->table_mask;                    /* >= 15 */
-    if (a->full_step == 0) return probe(a, t, mask, u >> a->shift, u, off, false);
+/* sb_owner_in_table() without growth: one probe run. Out of line, as owner_grown(), so that this
+ * common case pays for none of the registers the loop over the steps needs. */
+static NOINLINE slab_t *owner_flat(const slabbin_t *a, uintptr_t u, size_t *off) {
+    return probe(a, a->table, a->table_mask, u >> a->shift, u, off, false);
+}
+
+/* sb_owner_in_table() with growth: the steps from the largest held down. */
+static NOINLINE slab_t *owner_grown(const slabbin_t *a, uintptr_t u, size_t *off) {
     if (a->nslabs == 0) return NULL;
+    const owner_entry_t *t = a->table;
+    size_t mask = a->table_mask;                    /* >= 15 */
     for (unsigned k = a->slabs[a->nslabs - 1]->step;; k--) {      /* the last slab is the largest */
         slab_t *s = probe(a, t, mask, window_key(a, u, k), u, off, true);
         if (s != NULL || k == 0) return s;
     }
+}
+
+/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. */
+slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
+    if (a->table == NULL) return NULL;
+    return a->full_step == 0 ? owner_flat(a, u, off) : owner_grown(a, u, off);
 }
 
 int slabbin_check(const slabbin_t *a, const void *p) {

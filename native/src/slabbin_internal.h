@@ -311,6 +311,20 @@ static ALWAYS_INLINE bool bit_in(uint64_t word, size_t i) { return (word >> (i &
 static inline bool bit_get(const slab_t *s, size_t i) { return bit_in(s->bits[i >> 6], i); }
 static inline void bit_set(slab_t *s, size_t i) { s->bits[i >> 6] |= bit_mask(i); }
 
+/* Bit i (mod 64) of *v, returned, and *v with it cleared. x86-64: one BTR on a register (a shift
+ * by a variable count is three micro-ops there). */
+static ALWAYS_INLINE bool bit_take_clear(uint64_t *v, size_t i) {
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__GCC_ASM_FLAG_OUTPUTS__)
+    bool was;
+    __asm__("btrq %2, %0" : "+r"(*v), "=@ccc"(was) : "r"((uint64_t)i));
+    return was;
+#else
+    bool was = bit_in(*v, i);
+    *v &= ~bit_mask(i);
+    return was;
+#endif
+}
+
 /* Link is a free slot: the check every checked pop makes of the link it follows, "a popped link
  * is a handed-out slot start whose bit is 0" (bit 0: free and not the top, which also refuses the
  * popped slot itself). Its parts: `start`, the offset is a slot start (slot_at*()); `word`, the

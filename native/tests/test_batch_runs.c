@@ -1,8 +1,9 @@
 /*
  * test_batch_runs.c - checked-mode batch calls over free lists that run through several slabs and
  * bitmap words: the order alloc_batch hands slots out in, a bad link at any depth of the list
- * (ECORRUPT, nothing allocated, the list repaired), and free_batch refusing a repeat of an entry
- * after entries of other words and slabs.
+ * (ECORRUPT, nothing allocated, the list repaired), free_batch refusing a repeat of an entry
+ * after entries of other words and slabs, and the runs inside one bitmap word: a batch bumped
+ * across words and slabs, the top or an interior address amid slots of its word refused.
  */
 #include "test_util.h"
 
@@ -165,7 +166,60 @@ static void test_free_repeat(size_t cap, size_t n) {
     slabbin_destroy(a);
 }
 
+/* Runs inside one bitmap word: alloc_batch bumps slots in address order across words and slabs
+ * (as single calls would); free_batch refuses the top of the free list and an interior address
+ * met amid live slots of the same word, at their index, and changes nothing. */
+static void test_word_runs(size_t cap) {
+    slabbin_t *a = NULL, *b = NULL;
+    REQUIRE(slabbin_create(&a, ST, 8, cap, 0) == SLABBIN_OK);
+    REQUIRE(slabbin_create(&b, ST, 8, cap, 0) == SLABBIN_OK);
+    enum { N = 200 };
+    void *v[N], *w[N];
+    CHECK_RC(slabbin_alloc_batch(a, v, N), SLABBIN_OK);
+    for (size_t i = 0; i < N; i++) CHECK_RC(slabbin_alloc(b, &w[i]), SLABBIN_OK);
+    for (size_t i = 0; i < N; i++) {
+        CHECK_EQ_U((uintptr_t)v[i] - (uintptr_t)v[i / cap * cap], (i % cap) * ST);
+        CHECK_RC(slabbin_check(a, v[i]), SLABBIN_OK);
+    }
+    slabbin_stats_t sa = t_stats(a), sb = t_stats(b);
+    CHECK(t_stats_equal(&sa, &sb));
+    CHECK_EQ_U(sa.peak_live_slots, N);
+    CHECK_VALID(a);
+    /* v[100] becomes the top; a batch of slots of its word holding it is a double free */
+    CHECK_RC(slabbin_free(a, v[100]), SLABBIN_OK);
+    for (size_t at = 0; at < 8; at++) {
+        void *batch[9];
+        size_t k = 0, bad = SIZE_MAX;
+        for (size_t j = 0; j < 9; j++) batch[j] = j == at ? v[100] : v[90 + k++];
+        CHECK_RC(slabbin_free_batch(a, batch, 9, &bad), SLABBIN_EDOUBLEFREE);
+        CHECK_EQ_U(bad, at);
+        batch[at] = (unsigned char *)v[99] + 8;     /* an interior address */
+        CHECK_RC(slabbin_free_batch(a, batch, 9, &bad), SLABBIN_EINTERIOR);
+        CHECK_EQ_U(bad, at);
+        CHECK_EQ_U(t_stats(a).live_slots, N - 1);
+        for (size_t j = 90; j < 99; j++) CHECK_RC(slabbin_check(a, v[j]), SLABBIN_OK);
+    }
+    CHECK_VALID(a);
+    /* everything but v[100], in one batch; then back in one batch, in list order */
+    void *rest[N - 1];
+    size_t k = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i != 100) rest[k++] = v[i];
+    }
+    size_t bad = SIZE_MAX;
+    CHECK_RC(slabbin_free_batch(a, rest, N - 1, &bad), SLABBIN_OK);
+    CHECK_EQ_U(t_stats(a).live_slots, 0);
+    CHECK_RC(slabbin_alloc_batch(a, w, N), SLABBIN_OK);
+    for (size_t i = 0; i < N - 1; i++) CHECK(w[i] == rest[N - 2 - i]);
+    CHECK(w[N - 1] == v[100]);
+    CHECK_VALID(a);
+    slabbin_destroy(a);
+    slabbin_destroy(b);
+}
+
 int main(void) {
+    static const size_t wcaps[] = {7, 64, 100, 1000};
+    for (size_t c = 0; c < sizeof wcaps / sizeof wcaps[0]; c++) test_word_runs(wcaps[c]);
     static const size_t caps[] = {3, 7, 64, 100, 2048};
     for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
         size_t cap = caps[c];
