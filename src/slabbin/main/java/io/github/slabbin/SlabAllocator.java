@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the newest slab, otherwise it reserves a new slab. Freeing puts the slot back on the free list.
  * Nothing is reserved before the first allocation; {@link #close()} releases every slab. This is
  * the design of the Rust crate {@code slabbin}, after Bonwick's slab allocator (USENIX 1994); the
- * core is C, reached through JNI.
+ * core is C, reached through FFM downcalls on JDK 22 and later and through JNI before (see
+ * {@link #nativeBinding()}).
  *
  * <h2>Checked and unchecked mode</h2>
  * In checked mode (the default) every address passed in is validated against the allocator's own
@@ -148,8 +149,8 @@ public final class SlabAllocator implements AutoCloseable {
             throw new IllegalArgumentException("initial slab capacity must be 1 to the slab"
                     + " capacity of " + slabCapacity + " slots, got " + initialSlabCapacity);
         }
-        SlabbinNative.ensureLoaded();
-        long h = SlabbinNative.createWith(layout.size(), layout.alignment(), slabCapacity,
+        NativeCalls.ensureLoaded();
+        long h = NativeCalls.createWith(layout.size(), layout.alignment(), slabCapacity,
                 initialSlabCapacity, !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
             throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
@@ -160,7 +161,7 @@ public final class SlabAllocator implements AutoCloseable {
                     + layout.stride() + " bytes overflows)");
         }
         if (maxReserved > 0) {
-            SlabbinNative.setReserveLimit(h, maxReserved);
+            NativeCalls.setReserveLimit(h, maxReserved);
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
@@ -172,6 +173,21 @@ public final class SlabAllocator implements AutoCloseable {
         this.sites = debug ? new CallSites() : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
+    }
+
+    /**
+     * The binding through which every allocator of this JVM reaches the C core, for bug reports
+     * and checks: {@code "ffm"} (FFM downcalls, the default on JDK 22 and later) or {@code "jni"}
+     * (the default on JDK 17 to 21). The system property {@code slabbin.binding} ({@code jni} or
+     * {@code ffm}), read once, forces one. Both give the same results, exceptions and messages.
+     * Calling this loads nothing.
+     *
+     * @return {@code "ffm"} or {@code "jni"}
+     * @throws IllegalStateException if {@code slabbin.binding} has another value, or is
+     *     {@code ffm} on a JDK before 22 (every allocator creation then fails the same way)
+     */
+    public static String nativeBinding() {
+        return NativeCalls.binding();
     }
 
     /**
@@ -221,7 +237,7 @@ public final class SlabAllocator implements AutoCloseable {
                 throw stateFailure();
             }
             try {
-                return allocated(h, SlabbinNative.allocate(h));
+                return allocated(h, NativeCalls.allocate(h));
             } finally {
                 Reference.reachabilityFence(this);
             }
@@ -296,10 +312,10 @@ public final class SlabAllocator implements AutoCloseable {
         try {
             if (magazine != null) {
                 long address = allocate();
-                SlabbinNative.zero(address, layout.size());
+                NativeCalls.zero(address, layout.size());
                 return address;
             }
-            return allocated(h, SlabbinNative.allocateZeroed(h));
+            return allocated(h, NativeCalls.allocateZeroed(h));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -326,7 +342,7 @@ public final class SlabAllocator implements AutoCloseable {
                 throw stateFailure();
             }
             try {
-                int rc = SlabbinNative.deallocate(h, address);
+                int rc = NativeCalls.deallocate(h, address);
                 if (rc != 0) {
                     throw addressFailure(rc, address);
                 }
@@ -409,7 +425,7 @@ public final class SlabAllocator implements AutoCloseable {
                 verifyCached(h, cached - take, cached);
             }
             if (take < count) {
-                int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
+                int rc = NativeCalls.allocateBatch(h, addresses, offset + take, count - take);
                 if (rc != 0) {
                     throw allocationFailure(h, rc);
                 }
@@ -508,7 +524,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     /** One native batch free; a refusal becomes the exception naming the bad entry. */
     private void freeBatch(long h, long[] addresses, int offset, int count) {
-        long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
+        long r = NativeCalls.deallocateBatch(h, addresses, offset, count);
         if (r != 0) {
             BatchError e = BatchError.decode(r);
             throw batchFailure(addresses, offset, e.index(), e.status());
@@ -551,7 +567,7 @@ public final class SlabAllocator implements AutoCloseable {
                     liveSet.clear();
                 }
             }
-            SlabbinNative.reset(h);
+            NativeCalls.reset(h);
             if (sites != null) {
                 sites.freedAll(new CallSites.Site("every slot freed here by reset()"));
             }
@@ -577,9 +593,9 @@ public final class SlabAllocator implements AutoCloseable {
                 }
                 cached = flush(h, magazine, cached, cached);
             }
-            long released = SlabbinNative.trim(h);
+            long released = NativeCalls.trim(h);
             if (sites != null && released > 0) {
-                sites.forget(a -> SlabbinNative.check(h, a) == SlabbinNative.EFOREIGN);
+                sites.forget(a -> NativeCalls.check(h, a) == SlabbinNative.EFOREIGN);
             }
             return released;
         } finally {
@@ -823,7 +839,8 @@ public final class SlabAllocator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
+        return describe(layout, slabCapacity) + " " + NativeCalls.binding()
+                + (checked ? "" : " unchecked")
                 + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.length)
                 + (handle == 0 ? " (closed)" : "");
@@ -848,7 +865,7 @@ public final class SlabAllocator implements AutoCloseable {
         if (liveSet != null && !liveSet.contains(address)) {
             return magazineReason(h, address);
         }
-        return SlabbinNative.check(h, address);
+        return NativeCalls.check(h, address);
     }
 
     /**
@@ -856,13 +873,13 @@ public final class SlabAllocator implements AutoCloseable {
      * reason, or a double free when the core still counts it allocated (it sits in the magazine).
      */
     private static int magazineReason(long h, long address) {
-        int rc = SlabbinNative.check(h, address);
+        int rc = NativeCalls.check(h, address);
         return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
     }
 
     /** Fills an empty magazine with up to half its size of slots; returns how many. */
     private int refill(long h, long[] mag) {
-        int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
+        int got = NativeCalls.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
         if (got <= 0) {
             throw allocationFailure(h, got);
         }
@@ -884,7 +901,7 @@ public final class SlabAllocator implements AutoCloseable {
      */
     private int flush(long h, long[] mag, int n, int k) {
         if (k > 0) {
-            long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
+            long r = NativeCalls.deallocateBatch(h, mag, 0, k);
             if (r != 0) {
                 throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
                         + " refused: " + reason(BatchError.decode(r).status()) + " (was a slot freed from C"
@@ -903,7 +920,7 @@ public final class SlabAllocator implements AutoCloseable {
     /** Debug mode: poisons {@code magazine[from .. to)}, slots entering the magazine. */
     private void poisonCached(long h, int from, int to) {
         for (int i = from; i < to; i++) {
-            SlabbinNative.poison(h, magazine[i]);
+            NativeCalls.poison(h, magazine[i]);
         }
     }
 
@@ -915,9 +932,9 @@ public final class SlabAllocator implements AutoCloseable {
     private void verifyCached(long h, int from, int to) {
         for (int i = to - 1; i >= from; i--) {
             long slot = magazine[i];
-            long offset = SlabbinNative.poisonDamage(h, slot, 0);
+            long offset = NativeCalls.poisonDamage(h, slot, 0);
             if (offset >= 0) {
-                SlabbinNative.poison(h, slot);
+                NativeCalls.poison(h, slot);
                 throw useAfterFree(slot, offset);
             }
         }
@@ -981,7 +998,7 @@ public final class SlabAllocator implements AutoCloseable {
     private RuntimeException allocationFailure(long h, long code) {
         if (code == SlabbinNative.ECORRUPT) {
             long[] found = new long[2];
-            long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
+            long slot = NativeCalls.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
             if (slot != 0 && found[1] >= SlotLayout.LINK_BYTES) {
                 return useAfterFree(slot, found[1]);          // debug mode: the poison
             }
@@ -1015,7 +1032,7 @@ public final class SlabAllocator implements AutoCloseable {
             case SlabbinNative.EDOUBLEFREE:
                 return "double free (the slot is not allocated)";
             default:
-                return SlabbinNative.strerror(code);
+                return NativeCalls.strerror(code);
         }
     }
 
@@ -1070,7 +1087,7 @@ public final class SlabAllocator implements AutoCloseable {
                         + n.liveSlots()
                         + " slots still allocated). Close allocators, e.g. with try-with-resources."
                         + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
-                SlabbinNative.destroy(handle);
+                NativeCalls.destroy(handle);
             }
         }
 
@@ -1086,7 +1103,7 @@ public final class SlabAllocator implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, () -> described + " closed with "
                             + sites.leakReport());
                 }
-                SlabbinNative.destroy(handle);
+                NativeCalls.destroy(handle);
             }
         }
     }
