@@ -156,7 +156,7 @@ class ViewsTest {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                             view);
                     assertEquals(String.format("0x%x is not a live slot of %s: ", address, a)
-                            + SlabAllocator.reason(reasonCode((String) c[1])), e.getMessage());
+                            + Failures.reason(reasonCode((String) c[1])), e.getMessage());
                 }
                 assertFalse(SEEN.contains(address), TestSupport.hex(address));
             }
