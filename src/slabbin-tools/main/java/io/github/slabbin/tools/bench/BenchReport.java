@@ -79,6 +79,8 @@ final class BenchReport {
                     Group.SLABBIN_BINDINGS),
             new Known("jnibinding.batch64Unchecked", "JNI binding: unchecked batch 64 (per slot)",
                     Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.jniNop", "empty JNI call on JDK 22+ (one call)",
+                    Group.SLABBIN_BINDINGS),
             new Known("java.jniNop", "empty JNI call (one call)", Group.JVM_PEER),
             new Known("java.systemAllocatorPair", "SystemAllocator malloc/free (JNI)",
                     Group.JVM_PEER),
