@@ -9,7 +9,7 @@
 
 /* The two outcomes in one word: a user-space address is positive on the supported platforms, a
  * status (SLABBIN_E*) negative. */
-static ALWAYS_INLINE intptr_t slot_or_status(int rc, void *slot) {
+static ALWAYS_INLINE intptr_t address_or_status(int rc, void *slot) {
     return rc == SLABBIN_OK ? (intptr_t)slot : (intptr_t)rc;
 }
 
@@ -21,20 +21,20 @@ intptr_t slabbin_create_value(size_t slot_size, size_t slot_alignment, size_t sl
     o.flags = flags;
     slabbin_t *a = NULL;
     int rc = slabbin_create_with(&a, &o);
-    return slot_or_status(rc, a);
+    return address_or_status(rc, a);
 }
 
 HOT_ENTRY intptr_t slabbin_alloc_value(slabbin_t *a) {
     if (UNLIKELY(a == NULL)) return SLABBIN_EINVAL;
     void *p = NULL;
     int rc = alloc_one(a, &p);
-    return slot_or_status(rc, p);
+    return address_or_status(rc, p);
 }
 
 intptr_t slabbin_alloc_zeroed_value(slabbin_t *a) {
     void *p = NULL;
     int rc = slabbin_alloc_zeroed(a, &p);
-    return slot_or_status(rc, p);
+    return address_or_status(rc, p);
 }
 
 ptrdiff_t slabbin_alloc_upto_value(slabbin_t *a, void **slots, size_t max) {

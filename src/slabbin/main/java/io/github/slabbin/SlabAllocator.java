@@ -164,8 +164,9 @@ public final class SlabAllocator implements AutoCloseable {
      * The binding through which every allocator of this JVM reaches the C core, for bug reports
      * and checks: {@code "ffm"} (FFM downcalls, the default on JDK 22 and later) or {@code "jni"}
      * (the default on JDK 17 to 21). The system property {@code slabbin.binding} ({@code jni} or
-     * {@code ffm}), read once, forces one. Both give the same results, exceptions and messages.
-     * Calling this loads nothing.
+     * {@code ffm}), read once, forces one. Both give the same results, exceptions and messages
+     * (which is why no message, nor {@link #toString()}, names the binding). Calling this loads
+     * nothing.
      *
      * @return {@code "ffm"} or {@code "jni"}
      * @throws IllegalStateException if {@code slabbin.binding} has another value, or is
@@ -716,8 +717,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return describe(layout, slabCapacity) + " " + NativeCalls.binding()
-                + (checked ? "" : " unchecked")
+        return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
                 + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.size())
                 + (handle == 0 ? " (closed)" : "");

@@ -1,7 +1,6 @@
 package io.github.slabbin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,6 @@ class NativeBindingTest {
                 + Runtime.version().feature() + ", " + NativeBinding.PROPERTY + "=" + forced
                 + " (on JDK 22+ the tests need the JDK 22 classes first on the class path:"
                 + " -Dslabbin.test.classes=<target>/classes-jdk22, README \"Tests\")");
-        try (SlabAllocator a = SlabAllocator.create(SlotLayout.of(16, 8), 4)) {
-            assertTrue(a.toString().endsWith("slabCapacity=4] " + expected), a.toString());
-        }
     }
 
     @Test
