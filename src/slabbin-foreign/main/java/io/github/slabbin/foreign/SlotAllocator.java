@@ -44,7 +44,11 @@ public final class SlotAllocator implements SegmentAllocator {
         return new SlotAllocator(Objects.requireNonNull(allocator, "allocator"));
     }
 
-    /** @return the slab allocator the slots come from */
+    /**
+     * The slab allocator the slots come from.
+     *
+     * @return the slab allocator given to {@link #of(SlabAllocator)}
+     */
     public SlabAllocator slabAllocator() {
         return allocator;
     }
