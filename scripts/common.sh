@@ -125,6 +125,27 @@ slabbin_jdk25_java() {
   fi
 }
 
+# The home of the newest installed JDK of 22 or later (FFM with Linker.Option.critical) on
+# standard output: SLABBIN_FFM_JDK if set, else the newest under /usr/lib/jvm or JAVA_HOME; nothing
+# when there is none (callers skip their FFM part with a message then).
+slabbin_ffm_jdk() {
+  local best="" best_v=0 home v
+  if [[ -n ${SLABBIN_FFM_JDK:-} ]]; then
+    echo "$SLABBIN_FFM_JDK"
+    return
+  fi
+  for home in /usr/lib/jvm/* ${JAVA_HOME:+"$JAVA_HOME"}; do
+    [[ -x $home/bin/java && -x $home/bin/javac ]] || continue
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+      awk -F' = ' '/java.specification.version/ {print $2}')
+    [[ $v =~ ^[0-9]+$ ]] || continue
+    if ((v >= 22 && v > best_v)); then
+      best=$home best_v=$v
+    fi
+  done
+  echo "$best"
+}
+
 # clang and its libFuzzer runtime, for scripts/fuzz: installs clang and libclang-rt-<version>-dev
 # with apt-get when missing; returns 1, saying why, when -fsanitize=fuzzer still cannot link.
 slabbin_fuzz_prerequisites() {

@@ -322,6 +322,66 @@ SLABBIN_API ptrdiff_t slabbin_poison_damage(const slabbin_t *a, const void *slot
  */
 SLABBIN_API int slabbin_last_corruption(const slabbin_t *a, void **slot, size_t *offset);
 
+/*
+ * Single-value forms (value.c). Each returns its whole answer in one machine word and takes no
+ * out-parameter: for callers that cross a language boundary per call (Java's FFM downcalls and
+ * JNI glue), where an answer through memory costs a scratch buffer and a load. Each does exactly
+ * what the call it names does (same checks, same errors, same thread rules: one thread at a time
+ * per allocator). Addresses are returned as intptr_t: a slot's address is positive on every
+ * supported platform (64-bit user space), a status (SLABBIN_E*) is negative, so the sign tells
+ * them apart.
+ */
+
+/**
+ * slabbin_create_with() with the options of slabbin_options_init() and the given initial slab
+ * capacity and flags (no reserve limit).
+ * @return the allocator's address (> 0), SLABBIN_EINVAL (every invalid argument of
+ *         slabbin_create_with()) or SLABBIN_ENOMEM
+ */
+SLABBIN_API intptr_t slabbin_create_value(size_t slot_size, size_t slot_alignment,
+                                          size_t slab_capacity, size_t initial_slab_capacity,
+                                          unsigned flags);
+
+/**
+ * slabbin_alloc() in one value: the same slot (the most recently freed, else the next never-used
+ * one), the same checks.
+ * @return the slot's address (> 0), SLABBIN_EINVAL (NULL allocator), SLABBIN_ENOMEM or
+ *         SLABBIN_ECORRUPT (checked mode: use after free detected; nothing allocated; retrying
+ *         succeeds)
+ */
+SLABBIN_API intptr_t slabbin_alloc_value(slabbin_t *a);
+
+/** slabbin_alloc_zeroed() in one value: as slabbin_alloc_value(), the slot's first slot_size
+ *  bytes set to zero. */
+SLABBIN_API intptr_t slabbin_alloc_zeroed_value(slabbin_t *a);
+
+/**
+ * slabbin_alloc_upto() in one value: fills slots[0..n-1], 1 <= n <= max.
+ * @return n (>= 1; 0 when max is 0), or SLABBIN_EINVAL (NULL allocator, NULL array with max > 0),
+ *         SLABBIN_ENOMEM or SLABBIN_ECORRUPT (nothing allocated)
+ */
+SLABBIN_API ptrdiff_t slabbin_alloc_upto_value(slabbin_t *a, void **slots, size_t max);
+
+/** Bits of a slabbin_free_batch_value() result that hold -status; the index of the refused entry
+ *  sits above them. */
+#define SLABBIN_BATCH_INDEX_SHIFT 8
+
+/**
+ * slabbin_free_batch() in one value: frees slots[0..count-1] in that order, or (checked mode, a
+ * bad address) nothing.
+ * @return 0 when every slot was freed; else (index of the first refused entry <<
+ *         SLABBIN_BATCH_INDEX_SHIFT) | -status, a positive value, where status is SLABBIN_EINVAL
+ *         (NULL allocator, NULL array with count > 0; index 0) or the free error of that entry
+ *         (SLABBIN_EFOREIGN, SLABBIN_EINTERIOR, SLABBIN_EDOUBLEFREE)
+ */
+SLABBIN_API int64_t slabbin_free_batch_value(slabbin_t *a, void *const *slots, size_t count);
+
+/**
+ * slabbin_layout_stride() in one value.
+ * @return the stride in bytes (> 0), or SLABBIN_EINVAL (size 0, a bad alignment, overflow)
+ */
+SLABBIN_API ptrdiff_t slabbin_layout_stride_value(size_t slot_size, size_t slot_alignment);
+
 /** A short English description of a status code ("double free", ...); never NULL. */
 SLABBIN_API const char *slabbin_strerror(int status);
 

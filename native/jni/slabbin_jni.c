@@ -27,13 +27,8 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_createWith(
     if (size <= 0 || alignment <= 0 || capacity <= 0 || initialCapacity <= 0) {
         return SLABBIN_EINVAL;
     }
-    slabbin_options_t o;
-    slabbin_options_init(&o, (size_t)size, (size_t)alignment, (size_t)capacity);
-    o.initial_slab_capacity = (size_t)initialCapacity;
-    o.flags = (unsigned)flags;
-    slabbin_t *a = NULL;
-    int rc = slabbin_create_with(&a, &o);
-    return rc == SLABBIN_OK ? J(a) : rc;
+    return (jlong)slabbin_create_value((size_t)size, (size_t)alignment, (size_t)capacity,
+                                       (size_t)initialCapacity, (unsigned)flags);
 }
 
 JNIEXPORT void JNICALL Java_io_github_slabbin_SlabbinNative_destroy(JNIEnv *env, jclass cls,
@@ -47,18 +42,14 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_allocate(JNIEnv *en
                                                                       jlong h) {
     (void)env;
     (void)cls;
-    void *p;
-    int rc = slabbin_alloc(A(h), &p);
-    return rc == SLABBIN_OK ? J(p) : rc;
+    return (jlong)slabbin_alloc_value(A(h));
 }
 
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_allocateZeroed(JNIEnv *env,
                                                                             jclass cls, jlong h) {
     (void)env;
     (void)cls;
-    void *p;
-    int rc = slabbin_alloc_zeroed(A(h), &p);
-    return rc == SLABBIN_OK ? J(p) : rc;
+    return (jlong)slabbin_alloc_zeroed_value(A(h));
 }
 
 JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_deallocate(JNIEnv *env, jclass cls,
@@ -91,30 +82,27 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_allocateUpTo(JNIEnv 
     if (max <= 0) return 0;
     jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
     if (elems == NULL) return SLABBIN_ENOMEM;
-    size_t n = 0;
-    int rc = slabbin_alloc_upto(A(h), (void **)(elems + off), (size_t)max, &n);
-    (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, rc == SLABBIN_OK ? 0 : JNI_ABORT);
-    return rc == SLABBIN_OK ? (jint)n : rc;
+    ptrdiff_t n = slabbin_alloc_upto_value(A(h), (void **)(elems + off), (size_t)max);
+    (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, n > 0 ? 0 : JNI_ABORT);
+    return (jint)n;
 }
 
-/* A refused batch free, packed for SlabbinNative.deallocateBatch (decoded by BatchError.decode):
- * the index of the first refused entry above BATCH_INDEX_SHIFT bits holding -status. */
-#define BATCH_INDEX_SHIFT io_github_slabbin_SlabbinNative_BATCH_INDEX_SHIFT
-static jlong batch_error(size_t index, int status) {
-    return (jlong)(((uint64_t)index << BATCH_INDEX_SHIFT) | (uint64_t)(-status));
-}
+/* A refused batch free, packed for SlabbinNative.deallocateBatch (decoded by BatchError.decode)
+ * as slabbin_free_batch_value() packs it: the index of the first refused entry above
+ * BATCH_INDEX_SHIFT bits holding -status. */
+_Static_assert(io_github_slabbin_SlabbinNative_BATCH_INDEX_SHIFT == SLABBIN_BATCH_INDEX_SHIFT,
+               "SlabbinNative.BATCH_INDEX_SHIFT must be slabbin.h's SLABBIN_BATCH_INDEX_SHIFT");
 
-/* Returns 0, or batch_error(index of the first refused address, status). */
+/* Returns 0, or (index of the first refused address << BATCH_INDEX_SHIFT) | -status. */
 JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_deallocateBatch(
     JNIEnv *env, jclass cls, jlong h, jlongArray arr, jint off, jint count) {
     (void)cls;
     if (count <= 0) return 0;
     jlong *elems = (*env)->GetPrimitiveArrayCritical(env, arr, NULL);
-    if (elems == NULL) return batch_error(0, SLABBIN_ENOMEM);
-    size_t bad = 0;
-    int rc = slabbin_free_batch(A(h), (void *const *)(elems + off), (size_t)count, &bad);
+    if (elems == NULL) return -SLABBIN_ENOMEM;      /* index 0 */
+    int64_t r = slabbin_free_batch_value(A(h), (void *const *)(elems + off), (size_t)count);
     (*env)->ReleasePrimitiveArrayCritical(env, arr, elems, JNI_ABORT);
-    return rc == SLABBIN_OK ? 0 : batch_error(bad, rc);
+    return (jlong)r;
 }
 
 JNIEXPORT jint JNICALL Java_io_github_slabbin_SlabbinNative_check(JNIEnv *env, jclass cls,
@@ -184,9 +172,7 @@ JNIEXPORT jlong JNICALL Java_io_github_slabbin_SlabbinNative_layoutStride(JNIEnv
     (void)env;
     (void)cls;
     if (size <= 0 || alignment <= 0) return SLABBIN_EINVAL;
-    size_t stride;
-    int rc = slabbin_layout_stride((size_t)size, (size_t)alignment, &stride);
-    return rc == SLABBIN_OK ? (jlong)stride : rc;
+    return (jlong)slabbin_layout_stride_value((size_t)size, (size_t)alignment);
 }
 
 JNIEXPORT jstring JNICALL Java_io_github_slabbin_SlabbinNative_strerror(JNIEnv *env, jclass cls,

@@ -114,7 +114,7 @@ final class Failures {
     RuntimeException allocation(long h, long code) {
         if (code == SlabbinNative.ECORRUPT) {
             long[] found = new long[2];
-            long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
+            long slot = NativeCalls.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
             if (slot != 0 && found[1] >= SlotLayout.LINK_BYTES) {
                 return useAfterFree(slot, found[1]);          // debug mode: the poison
             }
@@ -206,7 +206,7 @@ final class Failures {
             case SlabbinNative.EDOUBLEFREE:
                 return "double free (the slot is not allocated)";
             default:
-                return SlabbinNative.strerror(code);
+                return NativeCalls.strerror(code);
         }
     }
 

@@ -202,7 +202,7 @@ final class Magazine {
         } else {
             count = flush(h, n, n);
             failures.requireBatchFreed(
-                    SlabbinNative.deallocateBatch(h, addresses, offset, total), addresses, offset);
+                    NativeCalls.deallocateBatch(h, addresses, offset, total), addresses, offset);
         }
         live -= total;
     }
@@ -214,7 +214,7 @@ final class Magazine {
         if (liveSet != null && !liveSet.contains(address)) {
             return reason(h, address);
         }
-        return SlabbinNative.check(h, address);
+        return NativeCalls.check(h, address);
     }
 
     /** {@link SlabAllocator#reset()}: every slot is free, none cached. */
@@ -254,14 +254,14 @@ final class Magazine {
      * or a double free when the core still counts it allocated (it sits in the cache).
      */
     private static int reason(long h, long address) {
-        int rc = SlabbinNative.check(h, address);
+        int rc = NativeCalls.check(h, address);
         return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
     }
 
     /** Fills the empty cache with up to half its size of slots; returns how many. */
     private int refill(long h) {
         long[] c = cache;
-        int got = SlabbinNative.allocateUpTo(h, c, 0, Math.max(1, c.length >>> 1));
+        int got = NativeCalls.allocateUpTo(h, c, 0, Math.max(1, c.length >>> 1));
         if (got <= 0) {
             throw failures.allocation(h, got);
         }
@@ -283,7 +283,7 @@ final class Magazine {
      */
     private int flush(long h, int n, int k) {
         if (k > 0) {
-            long r = SlabbinNative.deallocateBatch(h, cache, 0, k);
+            long r = NativeCalls.deallocateBatch(h, cache, 0, k);
             if (r != 0) {
                 throw failures.magazineRefused(BatchError.decode(r).status());
             }
@@ -295,7 +295,7 @@ final class Magazine {
     /** Debug mode: poisons {@code cache[from .. to)}, slots entering the cache. */
     private void poison(long h, int from, int to) {
         for (int i = from; i < to; i++) {
-            SlabbinNative.poison(h, cache[i]);
+            NativeCalls.poison(h, cache[i]);
         }
     }
 
@@ -307,9 +307,9 @@ final class Magazine {
     private void verify(long h, int from, int to) {
         for (int i = to - 1; i >= from; i--) {
             long slot = cache[i];
-            long offset = SlabbinNative.poisonDamage(h, slot, 0);
+            long offset = NativeCalls.poisonDamage(h, slot, 0);
             if (offset >= 0) {
-                SlabbinNative.poison(h, slot);
+                NativeCalls.poison(h, slot);
                 throw failures.useAfterFree(slot, offset);
             }
         }

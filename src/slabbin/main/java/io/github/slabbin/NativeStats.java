@@ -41,7 +41,7 @@ record NativeStats(long slotSize, long alignment, long stride, long slabCapacity
      */
     static NativeStats read(long handle) {
         long[] v = new long[STATS_LENGTH];
-        SlabbinNative.stats(handle, v);
+        NativeCalls.stats(handle, v);
         return new NativeStats(v[STAT_SLOT_SIZE], v[STAT_ALIGNMENT], v[STAT_STRIDE],
                 v[STAT_SLAB_CAPACITY], v[STAT_SLAB_COUNT], v[STAT_LIVE_SLOTS],
                 v[STAT_PEAK_LIVE_SLOTS], v[STAT_RESERVED_BYTES], v[STAT_INITIAL_SLAB_CAPACITY],

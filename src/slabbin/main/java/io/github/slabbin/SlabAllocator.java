@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the newest slab, otherwise it reserves a new slab. Freeing puts the slot back on the free list.
  * Nothing is reserved before the first allocation; {@link #close()} releases every slab. This is
  * the design of the Rust crate {@code slabbin}, after Bonwick's slab allocator (USENIX 1994); the
- * core is C, reached through JNI.
+ * core is C, reached through FFM downcalls on JDK 22 and later and through JNI before (see
+ * {@link #nativeBinding()}).
  *
  * <h2>Checked and unchecked mode</h2>
  * In checked mode (the default) every address passed in is validated against the allocator's own
@@ -130,8 +131,8 @@ public final class SlabAllocator implements AutoCloseable {
         if (initialSlabCapacity < 1 || initialSlabCapacity > slabCapacity) {
             throw Failures.initialSlabCapacity(initialSlabCapacity, slabCapacity);
         }
-        SlabbinNative.ensureLoaded();
-        long h = SlabbinNative.createWith(layout.size(), layout.alignment(), slabCapacity,
+        NativeCalls.ensureLoaded();
+        long h = NativeCalls.createWith(layout.size(), layout.alignment(), slabCapacity,
                 initialSlabCapacity, !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
             throw Failures.noAllocatorHeader();
@@ -140,7 +141,7 @@ public final class SlabAllocator implements AutoCloseable {
             throw Failures.slabOverflow(slabCapacity, layout);
         }
         if (maxReserved > 0) {
-            SlabbinNative.setReserveLimit(h, maxReserved);
+            NativeCalls.setReserveLimit(h, maxReserved);
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
@@ -152,6 +153,22 @@ public final class SlabAllocator implements AutoCloseable {
                 ? new Magazine(magazineSlots, checked, sites, failures) : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
+    }
+
+    /**
+     * The binding through which every allocator of this JVM reaches the C core, for bug reports
+     * and checks: {@code "ffm"} (FFM downcalls, the default on JDK 22 and later) or {@code "jni"}
+     * (the default on JDK 17 to 21). The system property {@code slabbin.binding} ({@code jni} or
+     * {@code ffm}), read once, forces one. Both give the same results, exceptions and messages
+     * (which is why no message, nor {@link #toString()}, names the binding). Calling this loads
+     * nothing.
+     *
+     * @return {@code "ffm"} or {@code "jni"}
+     * @throws IllegalStateException if {@code slabbin.binding} has another value, or is
+     *     {@code ffm} on a JDK before 22 (every allocator creation then fails the same way)
+     */
+    public static String nativeBinding() {
+        return NativeCalls.binding();
     }
 
     /**
@@ -201,7 +218,7 @@ public final class SlabAllocator implements AutoCloseable {
                 throw failures.state();
             }
             try {
-                return allocated(h, SlabbinNative.allocate(h));
+                return allocated(h, NativeCalls.allocate(h));
             } finally {
                 Reference.reachabilityFence(this);
             }
@@ -250,10 +267,10 @@ public final class SlabAllocator implements AutoCloseable {
         try {
             if (magazine != null) {
                 long address = allocate();
-                SlabbinNative.zero(address, layout.size());
+                NativeCalls.zero(address, layout.size());
                 return address;
             }
-            return allocated(h, SlabbinNative.allocateZeroed(h));
+            return allocated(h, NativeCalls.allocateZeroed(h));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -280,7 +297,7 @@ public final class SlabAllocator implements AutoCloseable {
                 throw failures.state();
             }
             try {
-                int rc = SlabbinNative.deallocate(h, address);
+                int rc = NativeCalls.deallocate(h, address);
                 if (rc != 0) {
                     throw failures.address(rc, address);
                 }
@@ -333,7 +350,7 @@ public final class SlabAllocator implements AutoCloseable {
             // order so that a refused batch leaves the array and the magazine as they were.
             int take = m == null ? 0 : m.reserve(h, count);
             if (take < count) {
-                int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
+                int rc = NativeCalls.allocateBatch(h, addresses, offset + take, count - take);
                 if (rc != 0) {
                     throw failures.allocation(h, rc);
                 }
@@ -377,7 +394,7 @@ public final class SlabAllocator implements AutoCloseable {
         }
         try {
             if (magazine == null) {
-                long refused = SlabbinNative.deallocateBatch(h, addresses, offset, count);
+                long refused = NativeCalls.deallocateBatch(h, addresses, offset, count);
                 failures.requireBatchFreed(refused, addresses, offset);
             } else {
                 magazine.deallocate(h, addresses, offset, count);
@@ -430,7 +447,7 @@ public final class SlabAllocator implements AutoCloseable {
             if (magazine != null) {
                 magazine.clear();
             }
-            SlabbinNative.reset(h);
+            NativeCalls.reset(h);
             if (sites != null) {
                 sites.freedAll(new CallSites.Site("every slot freed here by reset()"));
             }
@@ -453,9 +470,9 @@ public final class SlabAllocator implements AutoCloseable {
             if (magazine != null) {
                 magazine.flushAll(h);
             }
-            long released = SlabbinNative.trim(h);
+            long released = NativeCalls.trim(h);
             if (sites != null && released > 0) {
-                sites.forget(a -> SlabbinNative.check(h, a) == SlabbinNative.EFOREIGN);
+                sites.forget(a -> NativeCalls.check(h, a) == SlabbinNative.EFOREIGN);
             }
             return released;
         } finally {
@@ -717,7 +734,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     /** What {@link #deallocate(long)} would say of an address; nothing is read or changed. */
     private int check(long h, long address) {
-        return magazine != null ? magazine.check(h, address) : SlabbinNative.check(h, address);
+        return magazine != null ? magazine.check(h, address) : NativeCalls.check(h, address);
     }
 
     /** The address check of every view (checked mode), before any byte is read or written. */
@@ -781,7 +798,7 @@ public final class SlabAllocator implements AutoCloseable {
                         + n.liveSlots()
                         + " slots still allocated). Close allocators, e.g. with try-with-resources."
                         + (sites == null ? "" : " Debug mode: " + sites.leakReport()));
-                SlabbinNative.destroy(handle);
+                NativeCalls.destroy(handle);
             }
         }
 
@@ -797,7 +814,7 @@ public final class SlabAllocator implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, () -> described + " closed with "
                             + sites.leakReport());
                 }
-                SlabbinNative.destroy(handle);
+                NativeCalls.destroy(handle);
             }
         }
     }

@@ -3,7 +3,9 @@ package io.github.slabbin;
 /**
  * The JNI entry points of the native library ({@code native/jni/slabbin_jni.c}). Every method is a
  * direct translation of one C call in {@code slabbin.h}; none validates its arguments, so callers
- * ({@link SlabAllocator}) must. Status codes come back as negative numbers ({@code SLABBIN_E*}).
+ * must. The library's main code reaches them only through {@link NativeCalls}, whose JDK 22
+ * version may call the same C functions through FFM instead. Status codes come back as negative
+ * numbers ({@code SLABBIN_E*}).
  */
 final class SlabbinNative {
     static final int OK = 0;

@@ -27,11 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dslabbin.jdk25.home} names no JDK 25). It loads the native library from the JAR with no
  * setup, sees only {@code io.github.slabbin} exported, and with
  * {@value #NATIVE_ACCESS} prints nothing on standard error; JDK 25 warns about each of the two
- * modules the option names when it is left out.
+ * modules the option names when it is left out. On the class path of JDK 25 (the JAR, JNA and
+ * {@link NativeBindingMain}), with each binding: {@value #CLASS_PATH_ACCESS} silences the
+ * restricted-method warning, and without it the JDK prints it once, naming that option.
  */
 class ModulePathIT {
     /** The option README and the package overview give for the module path. */
     static final String NATIVE_ACCESS = "--enable-native-access=io.github.slabbin,com.sun.jna";
+    /** The option README gives for the class path, either binding. */
+    static final String CLASS_PATH_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     private static final String MAIN = "io.github.slabbin.consumer/io.github.slabbin.consumer.Main";
 
@@ -98,6 +102,37 @@ class ModulePathIT {
         assertTrue(libraryOnly.err().contains("Use --enable-native-access=com.sun.jna "),
                 libraryOnly.err());
         assertFalse(libraryOnly.err().contains("io.github.slabbin"), libraryOnly.err());
+    }
+
+    @Test
+    void jdk25OnTheClassPathWarnsOnlyWithoutTheOptionWithEitherBinding() throws Exception {
+        for (String binding : List.of("ffm", "jni")) {
+            ChildJvm.Result none = runClassPath(jdk25(), "-Dslabbin.binding=" + binding);
+            assertEquals(binding + "\nallocate, free: OK; double free refused\n", none.out(),
+                    none.describe());
+            assertTrue(none.err().contains("WARNING: A restricted method in java.lang.System has"
+                    + " been called"), none.err());
+            assertTrue(none.err().contains("WARNING: Use " + CLASS_PATH_ACCESS + " to avoid a"
+                    + " warning for callers in this module"), none.err());
+
+            ChildJvm.Result granted = runClassPath(jdk25(), "-Dslabbin.binding=" + binding,
+                    CLASS_PATH_ACCESS);
+            assertEquals(binding + "\nallocate, free: OK; double free refused\n", granted.out(),
+                    granted.describe());
+            assertEquals("", granted.err(), "standard error with " + CLASS_PATH_ACCESS);
+        }
+    }
+
+    private static ChildJvm.Result runClassPath(Path java, String... options) throws Exception {
+        Path tests = Path.of(NativeBindingMain.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        String[] parts = modulePath.split(File.pathSeparator);
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(options));
+        // The JAR and JNA (not the consumer), then the test classes for the main class.
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, parts[1], parts[2],
+                tests.toString()), NativeBindingMain.class.getName()));
+        return ChildJvm.exec(command, 60);
     }
 
     private static void assertConsumerPassed(ChildJvm.Result r) {

@@ -10,13 +10,14 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JNI protocol read by name: each {@code STAT_*} position holds the field it names, a refused
- * batch free decodes to its entry and status, and C's stride rule is {@link SlotLayout}'s.
+ * The native protocol read by name, through the binding of this JVM ({@link NativeCalls}): each
+ * {@code STAT_*} position holds the field it names, a refused batch free decodes to its entry and
+ * status, and C's stride rule is {@link SlotLayout}'s.
  */
 class NativeProtocolTest {
 
     static {
-        SlabbinNative.ensureLoaded();
+        NativeCalls.ensureLoaded();
     }
 
     /**
@@ -26,37 +27,37 @@ class NativeProtocolTest {
      */
     @Test
     void everyStatisticSitsAtItsNamedPosition() {
-        long h = SlabbinNative.createWith(33, 16, 7, 3, 0);
+        long h = NativeCalls.createWith(33, 16, 7, 3, 0);
         assertTrue(h > 0, "handle " + h);
         try {
             long[] xs = new long[10];
             for (int i = 0; i < xs.length; i++) {
-                xs[i] = SlabbinNative.allocate(h);
+                xs[i] = NativeCalls.allocate(h);
             }
-            assertEquals(SlabbinNative.OK, SlabbinNative.deallocate(h, xs[9]));
-            assertEquals(SlabbinNative.OK, SlabbinNative.deallocate(h, xs[8]));
-            assertEquals(7 * 48, SlabbinNative.trim(h));
+            assertEquals(SlabbinNative.OK, NativeCalls.deallocate(h, xs[9]));
+            assertEquals(SlabbinNative.OK, NativeCalls.deallocate(h, xs[8]));
+            assertEquals(7 * 48, NativeCalls.trim(h));
             assertEquals(new NativeStats(33, 16, 48, 7, 2, 8, 10, 9 * 48, 3, 9, 16 * 48),
                     NativeStats.read(h));
         } finally {
-            SlabbinNative.destroy(h);
+            NativeCalls.destroy(h);
         }
     }
 
     /** The index rides above the status bits: an index of 300 needs more than 8 bits. */
     @Test
     void aRefusedBatchFreeDecodesToItsEntryAndStatus() {
-        long h = SlabbinNative.createWith(16, 8, 512, 512, 0);
+        long h = NativeCalls.createWith(16, 8, 512, 512, 0);
         try {
             long[] xs = new long[302];
             for (int i = 0; i < xs.length; i++) {
-                xs[i] = SlabbinNative.allocate(h);
+                xs[i] = NativeCalls.allocate(h);
             }
             xs[301] = xs[0] + 4;                          // inside slot 0
-            long packed = SlabbinNative.deallocateBatch(h, xs, 1, 301);
+            long packed = NativeCalls.deallocateBatch(h, xs, 1, 301);
             assertEquals(new BatchError(300, SlabbinNative.EINTERIOR), BatchError.decode(packed));
         } finally {
-            SlabbinNative.destroy(h);
+            NativeCalls.destroy(h);
         }
     }
 
@@ -66,7 +67,7 @@ class NativeProtocolTest {
                                      @ForAll @IntRange(min = 0, max = 21) int alignmentLog2) {
         long alignment = 1L << alignmentLog2;
         assertEquals(SlotLayout.of(size, alignment).stride(),
-                SlabbinNative.layoutStride(size, alignment),
+                NativeCalls.layoutStride(size, alignment),
                 () -> "size " + size + ", alignment " + alignment);
     }
 
@@ -79,7 +80,7 @@ class NativeProtocolTest {
                     (1 << 20) - 1, 1 << 20}) {
                 if (size >= 1) {
                     assertEquals(SlotLayout.of(size, alignment).stride(),
-                            SlabbinNative.layoutStride(size, alignment),
+                            NativeCalls.layoutStride(size, alignment),
                             "size " + size + ", alignment " + alignment);
                 }
             }

@@ -7,25 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JNI glue of slab growth: {@link SlabbinNative#createWith} and the growth figures of
- * {@link SlabbinNative#stats}. A 24-byte, 8-aligned slot has a stride of 24 bytes.
+ * The native calls of slab growth, through the binding of this JVM: {@link NativeCalls#createWith}
+ * and the growth figures of {@link NativeCalls#stats}. A 24-byte, 8-aligned slot has a stride of 24 bytes.
  */
 class SlabbinNativeGrowthTest {
     private static final long STRIDE = 24;
 
     static {
-        SlabbinNative.ensureLoaded();
+        NativeCalls.ensureLoaded();
     }
 
     private static long[] stats(long h) {
         long[] v = new long[SlabbinNative.STATS_LENGTH];
-        SlabbinNative.stats(h, v);
+        NativeCalls.stats(h, v);
         return v;
     }
 
     @Test
     void slabsDoubleUpToTheCapacity() {
-        long h = SlabbinNative.createWith(24, 8, 20, 1, 0);
+        long h = NativeCalls.createWith(24, 8, 20, 1, 0);
         assertTrue(h > 0, "handle " + h);
         try {
             assertArrayEquals(new long[] {24, 8, STRIDE, 20, 0, 0, 0, 0, 1, 0, 0}, stats(h));
@@ -40,7 +40,7 @@ class SlabbinNativeGrowthTest {
             }
             long slots = 0;
             for (int i = 0; i < n; i++) {
-                long p = SlabbinNative.allocate(h);
+                long p = NativeCalls.allocate(h);
                 assertTrue(p > 0, "address " + p);
                 long[] v = stats(h);
                 assertEquals(slabsAfter[i], v[SlabbinNative.STAT_SLAB_COUNT], "slabs after allocation " + i);
@@ -54,74 +54,74 @@ class SlabbinNativeGrowthTest {
             }
             assertEquals(71, slots);
         } finally {
-            SlabbinNative.destroy(h);
+            NativeCalls.destroy(h);
         }
     }
 
     @Test
     void trimReleasesExactBytesAndGrowthRestarts() {
-        long h = SlabbinNative.createWith(24, 8, 64, 2, SlabbinNative.FLAG_UNCHECKED);
+        long h = NativeCalls.createWith(24, 8, 64, 2, SlabbinNative.FLAG_UNCHECKED);
         try {
             long[] xs = new long[6];                     // slabs of 2 and 4 slots
             for (int i = 0; i < xs.length; i++) {
-                xs[i] = SlabbinNative.allocate(h);
+                xs[i] = NativeCalls.allocate(h);
             }
             for (long x : xs) {
-                assertEquals(SlabbinNative.OK, SlabbinNative.deallocate(h, x));
+                assertEquals(SlabbinNative.OK, NativeCalls.deallocate(h, x));
             }
-            assertEquals(6 * STRIDE, SlabbinNative.trim(h));
+            assertEquals(6 * STRIDE, NativeCalls.trim(h));
             long[] v = stats(h);
             assertEquals(0, v[SlabbinNative.STAT_SLAB_COUNT]);
             assertEquals(0, v[SlabbinNative.STAT_RESERVED_BYTES]);
             assertEquals(6 * STRIDE, v[SlabbinNative.STAT_PEAK_RESERVED_BYTES]);             // the peak stays
-            SlabbinNative.allocate(h);
+            NativeCalls.allocate(h);
             assertEquals(2, stats(h)[SlabbinNative.STAT_RESERVED_SLOTS]);                // a first slab of 2 slots again
         } finally {
-            SlabbinNative.destroy(h);
+            NativeCalls.destroy(h);
         }
     }
 
     @Test
     void initialCapacityEqualToCapacityIsNoGrowth() {
-        long a = SlabbinNative.createWith(40, 8, 5, 5, 0);
+        long a = NativeCalls.createWith(40, 8, 5, 5, 0);
         try {
             for (int i = 0; i < 12; i++) {
-                SlabbinNative.allocate(a);
+                NativeCalls.allocate(a);
             }
             // three full slabs of 5 slots, 40 bytes each
             assertArrayEquals(new long[] {40, 8, 40, 5, 3, 12, 12, 600, 5, 15, 600}, stats(a));
         } finally {
-            SlabbinNative.destroy(a);
+            NativeCalls.destroy(a);
         }
     }
 
     @Test
     void invalidGrowthIsRefused() {
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, 20, 0, 0));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, 20, 21, 0));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, 20, -1, 0));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, 0, 1, 0));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 3, 20, 1, 0));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, 20, 1,
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, 20, 0, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, 20, 21, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, 20, -1, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, 0, 1, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 3, 20, 1, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, 20, 1,
                 SlabbinNative.FLAG_UNCHECKED | SlabbinNative.FLAG_DEBUG));
-        assertEquals(SlabbinNative.EINVAL, SlabbinNative.createWith(24, 8, Long.MAX_VALUE, 1, 0));
+        assertEquals(SlabbinNative.EINVAL, NativeCalls.createWith(24, 8, Long.MAX_VALUE, 1, 0));
     }
 
     @Test
     void shorterStatsArraysGetTheirPrefix() {
-        long h = SlabbinNative.createWith(24, 8, 20, 4, 0);
+        long h = NativeCalls.createWith(24, 8, 20, 4, 0);
         try {
-            SlabbinNative.allocate(h);
+            NativeCalls.allocate(h);
             long[] eight = new long[8];
-            SlabbinNative.stats(h, eight);
+            NativeCalls.stats(h, eight);
             assertArrayEquals(new long[] {24, 8, STRIDE, 20, 1, 1, 1, 4 * STRIDE}, eight);
             long[] longer = new long[SlabbinNative.STATS_LENGTH + 1];
             longer[SlabbinNative.STATS_LENGTH] = -7;
-            SlabbinNative.stats(h, longer);
+            NativeCalls.stats(h, longer);
             assertArrayEquals(new long[] {24, 8, STRIDE, 20, 1, 1, 1, 4 * STRIDE, 4, 4,
                 4 * STRIDE, -7}, longer);
         } finally {
-            SlabbinNative.destroy(h);
+            NativeCalls.destroy(h);
         }
     }
 }

@@ -1,26 +1,35 @@
 package io.github.slabbin.bench.ffm;
 
+import io.github.slabbin.SlabAllocator;
+import io.github.slabbin.SlotLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The Foreign Function and Memory API (JDK 22 and later) on the same work as
  * {@code io.github.slabbin.bench.SlabbinBenchmarks}: one allocation plus one free of 32 bytes, in
- * nanoseconds per pair. Compiled and run with a recent JDK by {@code scripts/bench} only; the
- * Maven build never compiles this folder.
+ * nanoseconds per pair; and the floors of slabbin's FFM binding: an empty critical downcall and
+ * the C core's pair through critical downcalls with no Java-side check. Compiled and run with a
+ * recent JDK by {@code scripts/bench} only; the Maven build never compiles this folder.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,6 +57,90 @@ public class FfmBenchmarks {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new IllegalStateException("no symbol " + name));
         return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** libslabbin's functions, critical(false), as slabbin's FFM binding links them. */
+    static final class Slabbin {
+        static {
+            // Loads libslabbin through slabbin's own loader (into this class loader).
+            SlabAllocator.create(SlotLayout.of(SIZE, 8), 1).close();
+        }
+
+        static final MethodHandle ABI_VERSION = link("slabbin_abi_version",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle CREATE = link("slabbin_create_value",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT));
+        static final MethodHandle DESTROY = link("slabbin_destroy",
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+        static final MethodHandle ALLOC = link("slabbin_alloc_value",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle FREE = link("slabbin_free",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG));
+
+        private Slabbin() {}
+
+        @SuppressWarnings("restricted")
+        private static MethodHandle link(String name, FunctionDescriptor fd) {
+            MemorySegment symbol = SymbolLookup.loaderLookup().find(name)
+                    .orElseThrow(() -> new IllegalStateException("no symbol " + name));
+            return LINKER.downcallHandle(symbol, fd, Linker.Option.critical(false));
+        }
+    }
+
+    /** A native allocator of libslabbin (32-byte slots), created per iteration. */
+    @State(Scope.Thread)
+    public static class RawAllocator {
+        long handle;
+
+        /**
+         * Creates the allocator.
+         *
+         * @throws Throwable never in practice (a downcall's signature)
+         */
+        @Setup(Level.Iteration)
+        public void open() throws Throwable {
+            handle = (long) Slabbin.CREATE.invokeExact(SIZE, 8L, 2048L, 2048L, 0);
+        }
+
+        /**
+         * Destroys it.
+         *
+         * @throws Throwable never in practice (a downcall's signature)
+         */
+        @TearDown(Level.Iteration)
+        public void close() throws Throwable {
+            Slabbin.DESTROY.invokeExact(handle);
+        }
+    }
+
+    /**
+     * An empty critical downcall ({@code slabbin_abi_version()}, which returns a constant): the
+     * floor of one crossing of slabbin's FFM binding.
+     *
+     * @return the ABI number
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    public int criticalNop() throws Throwable {
+        return (int) Slabbin.ABI_VERSION.invokeExact();
+    }
+
+    /**
+     * The C core's checked pair ({@code slabbin_alloc_value}, {@code slabbin_free}) through
+     * critical downcalls, with no Java-side check: the floor of slabbin's checked per-call pair
+     * through FFM.
+     *
+     * @param s the native allocator
+     * @return the status of the free
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    public int slabbinRawCheckedPair(RawAllocator s) throws Throwable {
+        long p = (long) Slabbin.ALLOC.invokeExact(s.handle);
+        return (int) Slabbin.FREE.invokeExact(s.handle, p);
     }
 
     /**

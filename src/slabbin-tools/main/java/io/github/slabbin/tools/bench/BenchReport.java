@@ -14,12 +14,15 @@ import java.util.Locale;
 final class BenchReport {
     /** The case every ratio is taken against, unless {@code --reference} names another. */
     static final String DEFAULT_REFERENCE = "java.checkedPair";
+    private static final String FFM_CHECKED = "ffmbinding.checkedPair";
+    private static final String FFM_MALLOC = "ffm.mallocFreeCritical";
     /** The C minimal free list: the C cases' second ratio is taken against it. */
     static final String C_FREELIST = "c.pair.minimal_freelist";
 
     /** Groups of cases, in display order. */
     enum Group {
         SLABBIN_JAVA("slabbin from Java (JNI)", "#1f77b4"),
+        SLABBIN_BINDINGS("slabbin on JDK 22+, FFM and JNI bindings", "#9467bd"),
         JVM_PEER("JVM peers", "#ff7f0e"),
         FFM("FFM (java.lang.foreign)", "#2ca02c"),
         C("C, no JVM", "#7f7f7f");
@@ -52,6 +55,32 @@ final class BenchReport {
                     Group.SLABBIN_JAVA),
             new Known("java.batch256Unchecked", "slabbin unchecked batch 256 (per slot)",
                     Group.SLABBIN_JAVA),
+            new Known("ffmbinding.checkedPair", "FFM binding: checked, per-call pair",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.checkedPair", "JNI binding: checked, per-call pair",
+                    Group.SLABBIN_BINDINGS),
+            new Known("ffmbinding.uncheckedPair", "FFM binding: unchecked, per-call pair",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.uncheckedPair", "JNI binding: unchecked, per-call pair",
+                    Group.SLABBIN_BINDINGS),
+            new Known("ffmbinding.magazineCheckedPair", "FFM binding: checked, magazine 64",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.magazineCheckedPair", "JNI binding: checked, magazine 64",
+                    Group.SLABBIN_BINDINGS),
+            new Known("ffmbinding.magazineUncheckedPair", "FFM binding: unchecked, magazine 64",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.magazineUncheckedPair", "JNI binding: unchecked, magazine 64",
+                    Group.SLABBIN_BINDINGS),
+            new Known("ffmbinding.batch64", "FFM binding: batch 64 (per slot)",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.batch64", "JNI binding: batch 64 (per slot)",
+                    Group.SLABBIN_BINDINGS),
+            new Known("ffmbinding.batch64Unchecked", "FFM binding: unchecked batch 64 (per slot)",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.batch64Unchecked", "JNI binding: unchecked batch 64 (per slot)",
+                    Group.SLABBIN_BINDINGS),
+            new Known("jnibinding.jniNop", "empty JNI call on JDK 22+ (one call)",
+                    Group.SLABBIN_BINDINGS),
             new Known("java.jniNop", "empty JNI call (one call)", Group.JVM_PEER),
             new Known("java.systemAllocatorPair", "SystemAllocator malloc/free (JNI)",
                     Group.JVM_PEER),
@@ -62,6 +91,9 @@ final class BenchReport {
             new Known("ffm.mallocFree", "FFM downcalls malloc/free", Group.FFM),
             new Known("ffm.mallocFreeCritical", "FFM malloc/free, critical(false)", Group.FFM),
             new Known("ffm.confinedArena", "FFM Arena.ofConfined allocate+close", Group.FFM),
+            new Known("ffm.criticalNop", "FFM empty critical downcall (one call)", Group.FFM),
+            new Known("ffm.slabbinRawCheckedPair", "FFM critical C slabbin pair, no Java check",
+                    Group.FFM),
             new Known("c.pair.minimal_freelist", "C minimal free list", Group.C),
             new Known("c.pair.slabbin_checked", "C slabbin checked", Group.C),
             new Known("c.pair.slabbin_unchecked", "C slabbin unchecked", Group.C),
@@ -197,7 +229,20 @@ final class BenchReport {
                 new Target("checked batch 64 <= 1.6 ns per slot", value("java.batch64"), 1.6,
                         true, " ns"),
                 new Target("unchecked batch 64 <= 1.6 ns per slot",
-                        value("java.batch64Unchecked"), 1.6, true, " ns"));
+                        value("java.batch64Unchecked"), 1.6, true, " ns"),
+                // The FFM binding (#10), JDK 22+, all in one run.
+                new Target("FFM binding checked pair <= 0.8x FFM malloc critical",
+                        ratio(FFM_CHECKED, FFM_MALLOC), 0.8, true, "x"),
+                new Target("FFM binding checked pair <= 1.3x two empty critical downcalls",
+                        value(FFM_CHECKED) / (2 * value("ffm.criticalNop")), 1.3, true, "x"),
+                new Target("FFM binding unchecked pair <= 0.75x FFM malloc critical",
+                        ratio("ffmbinding.uncheckedPair", FFM_MALLOC), 0.75, true, "x"),
+                new Target("FFM binding checked magazine pair <= 0.4x FFM malloc critical",
+                        ratio("ffmbinding.magazineCheckedPair", FFM_MALLOC), 0.4, true, "x"),
+                new Target("FFM binding checked batch 64 <= 2.5 ns per slot",
+                        value("ffmbinding.batch64"), 2.5, true, " ns"),
+                new Target("FFM binding unchecked batch 64 <= 1.5 ns per slot",
+                        value("ffmbinding.batch64Unchecked"), 1.5, true, " ns"));
     }
 
     void sortCases() {
