@@ -11,10 +11,13 @@ import picocli.CommandLine.Option;
  */
 final class ReplayTuning {
     /**
-     * Bytes of each class's first slab by default: chosen by measuring the bundled traces with
-     * first slabs of 256 B to 64 KiB (README, "Replay your own workload").
+     * Bytes of each class's first slab by default, chosen by measuring the bundled traces with
+     * first slabs of 256 B, 1 KiB, 4 KiB, 16 KiB and none (README, "Replay your own workload"):
+     * slab overhead 1.04-1.08 at 256 B and 1 KiB, up to 1.12 at 4 KiB and 1.30 at 16 KiB
+     * (sqlite3); the few more slabs of a smaller first slab made no difference in time that the
+     * runs' spread could show.
      */
-    static final long DEFAULT_FIRST_SLAB_BYTES = 4096;
+    static final long DEFAULT_FIRST_SLAB_BYTES = 1024;
 
     @Option(names = "--min-time", paramLabel = "SECONDS",
             description = "Measurement time at least, per trace, driver and allocator; timed"

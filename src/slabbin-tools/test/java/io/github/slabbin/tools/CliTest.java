@@ -22,7 +22,8 @@ class CliTest {
         Files.writeString(trace, "= Start\n@ [0x1] + 0x10 0x20\n@ [0x1] + 0x20 0x3000\n"
                 + "@ [0x1] - 0x10\n@ [0x1] - 0x20\n= End\n");
         Path json = dir.resolve("out.json");
-        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--json", json.toString(),
+        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--min-time", "0",
+                "--max-warmup", "0", "--json", json.toString(),
                 trace.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("small.mtrace"), r[1]);
