@@ -35,9 +35,7 @@ final class ReplayTable {
                 rows.size() == 1 ? "" : "s",
                 mode == TraceReplayer.Verify.FULL ? "every byte" : "first and last 8 bytes");
         out.println(describe(calibration));
-        out.println(initialSlabBytes == 0 ? "slabs: every slab about 64 KiB (no growth)"
-                : "slabs: the first of each class about " + bytes(initialSlabBytes)
-                        + ", each next twice as large, up to about 64 KiB");
+        out.println(describeSlabs(initialSlabBytes));
         out.println(classes);
         out.println();
         out.printf("%-22s %9s %9s %9s %8s %9s %17s%n", "trace", "events", "allocs", "frees",
@@ -58,18 +56,23 @@ final class ReplayTable {
             return;
         }
         out.println();
-        out.printf("%-22s %36s   %36s%n", "", "Java-driven, ns/event (ratio interval)",
-                "C-driven, ns/event (ratio interval)");
-        out.printf("%-22s %8s %8s %6s %11s   %8s %8s %6s %11s%n", "trace", "slabbin",
+        out.printf("%-22s %-38s  %-38s%n", "", "  Java-driven, ns/event, ratio interval",
+                "  C-driven, ns/event, ratio interval");
+        out.printf("%-22s %8s %8s %6s %-12s  %8s %8s %6s %-12s%n", "trace", "slabbin",
                 "malloc", "ratio", "", "slabbin", "malloc", "ratio", "");
         boolean undecided = false;
+        boolean unsettled = false;
         for (ReplayReport r : reports) {
-            out.printf("%-22s %8.1f %8.1f %5.2fx %11s   %8.1f %8.1f %5.2fx %11s%n", r.trace(),
+            out.printf("%-22s %8.1f %8.1f %5.2fx %-12s  %8.1f %8.1f %5.2fx %-12s%n", r.trace(),
                     r.javaSlabbin().nsPerEvent(), r.javaSystem().nsPerEvent(), r.javaRatio(),
-                    interval(r.javaRatioLow(), r.javaRatioHigh()), r.cSlabbin().nsPerEvent(),
-                    r.cSystem().nsPerEvent(), r.cRatio(), interval(r.cRatioLow(), r.cRatioHigh()));
+                    interval(r.javaRatioLow(), r.javaRatioHigh(), r.javaSlabbin(),
+                            r.javaSystem()),
+                    r.cSlabbin().nsPerEvent(), r.cSystem().nsPerEvent(), r.cRatio(),
+                    interval(r.cRatioLow(), r.cRatioHigh(), r.cSlabbin(), r.cSystem()));
             undecided |= !ReplayReport.decided(r.javaRatioLow(), r.javaRatioHigh())
                     || !ReplayReport.decided(r.cRatioLow(), r.cRatioHigh());
+            unsettled |= !(r.javaSlabbin().settled() && r.javaSystem().settled()
+                    && r.cSlabbin().settled() && r.cSystem().settled());
         }
         out.println();
         out.printf("%-22s %12s %12s %12s %9s %9s %9s %12s%n", "trace", "peak live",
@@ -111,6 +114,10 @@ final class ReplayTable {
             out.println("~ the interval holds 1: too close or too noisy to call a winner (a"
                     + " longer run, --min-time, narrows it).");
         }
+        if (unsettled) {
+            out.println("! a warm-up did not settle within --max-warmup: its times may still"
+                    + " include JIT compilation or other load (see the runs below).");
+        }
         out.println("Times include writing and checking each block's pattern. Java-driven: per"
                 + " event one JNI call into the allocator and one into the replay contract for"
                 + " the pattern, for both allocators.");
@@ -122,6 +129,13 @@ final class ReplayTable {
                     range(r.javaSlabbin()), range(r.javaSystem()), range(r.cSlabbin()),
                     range(r.cSystem()));
         }
+    }
+
+    /** The growth rule in one line. */
+    static String describeSlabs(long initialSlabBytes) {
+        return initialSlabBytes == 0 ? "slabs: every slab about 64 KiB (no growth)"
+                : "slabs: the first of each class about " + bytes(initialSlabBytes)
+                        + ", each next twice as large, up to about 64 KiB";
     }
 
     /** The timing rule in one line. */
@@ -139,9 +153,11 @@ final class ReplayTable {
                 + "; median and its 95% interval";
     }
 
-    private static String interval(double low, double high) {
-        return String.format("%.2f-%.2f%s", low, high,
-                ReplayReport.decided(low, high) ? " " : "~");
+    /** A ratio's interval, with ~ when it holds 1 and ! when a warm-up did not settle. */
+    private static String interval(double low, double high, Timing slabbin, Timing system) {
+        return String.format("%.2f-%.2f%s%s", low, high,
+                ReplayReport.decided(low, high) ? "" : "~",
+                slabbin.settled() && system.settled() ? "" : "!");
     }
 
     private static String range(Timing t) {
