@@ -1,6 +1,7 @@
 package io.github.slabbin.replay;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +36,12 @@ public record Calibration(int minWarmups, long maxWarmupNanos, double settle, in
     /**
      * Checks the settings.
      *
+     * @param minWarmups     untimed runs at least, 0 or more
+     * @param maxWarmupNanos warm-up time at most, nanoseconds, 0 or more
+     * @param settle         the relative spread that counts as settled, 0 or more
+     * @param minRuns        timed runs at least, 1 or more
+     * @param minNanos       measurement time at least, nanoseconds, 0 or more
+     * @param maxRuns        timed runs at most, {@code minRuns} or more
      * @throws IllegalArgumentException if a setting is out of its range
      */
     public Calibration {
@@ -77,7 +84,7 @@ public record Calibration(int minWarmups, long maxWarmupNanos, double settle, in
      * @param after  called after every run, warm-up or timed, with the runs done so far
      * @return the timing
      */
-    Timing measure(LongSupplier run, int events, java.util.function.IntConsumer after) {
+    Timing measure(LongSupplier run, int events, IntConsumer after) {
         long[] window = new long[SETTLE_WINDOW];
         int warmups = 0;
         boolean settled = !checksSettling();

@@ -1,5 +1,6 @@
 package io.github.slabbin.replay;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -81,7 +82,7 @@ public final class TraceReplayer {
     }
 
     /** Names of the combinations of driver and allocator, in the order they run. */
-    public static final java.util.List<String> COMBINATIONS = java.util.List.of(
+    public static final List<String> COMBINATIONS = List.of(
             "Java-driven slabbin", "Java-driven malloc", "C-driven slabbin", "C-driven malloc");
 
     /**
