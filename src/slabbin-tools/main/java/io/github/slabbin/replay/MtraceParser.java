@@ -68,6 +68,12 @@ import java.util.zip.GZIPInputStream;
  * directly followed by a {@code >} line (reported at the line where the {@code >} was expected,
  * or at the {@code <} line if it is the last line).
  *
+ * <p>A read failure (a file that cannot be opened or read, gzip data cut short or corrupt) is an
+ * {@code IOException} whose message names the input, the last line read and the cause in words
+ * ({@link ReadFailure}), for example {@code x.mtrace.gz: cannot read after line 812 (the last line
+ * read): the gzip data ends in its trailer (the CRC-32 and length after the compressed data): the
+ * file was cut short}; every line decoded before the failure has been parsed.
+ *
  * <p>This class is stateless and thread-safe; each call parses independently.
  */
 public final class MtraceParser {

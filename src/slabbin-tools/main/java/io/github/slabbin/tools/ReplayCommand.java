@@ -59,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
     String verify = "ends";
 
     @Option(names = "--classes", paramLabel = "B,B,...", split = ",",
-            description = "Size classes in bytes, increasing multiples of 16 (default: 16-256"
+            description = "Size classes in bytes, increasing multiples of 16 (default: 16-512"
                     + " step 16, then coarser to 4096).")
     int[] classSizes;
 

@@ -31,22 +31,22 @@ final class ReplayTable {
      */
     static void print(PrintStream out, List<Row> rows, SizeClasses classes,
                       TraceReplayer.Verify mode, Calibration calibration, long initialSlabBytes) {
-        out.printf("slabbin replay: %d trace%s, every block verified (%s)%n", rows.size(),
+        line(out, "slabbin replay: %d trace%s, every block verified (%s)", rows.size(),
                 rows.size() == 1 ? "" : "s",
                 mode == TraceReplayer.Verify.FULL ? "every byte" : "first and last 8 bytes");
         out.println(describe(calibration));
         out.println(describeSlabs(initialSlabBytes));
         out.println(classes);
         out.println();
-        out.printf("%-22s %9s %9s %9s %8s %9s %17s%n", "trace", "events", "allocs", "frees",
+        line(out, "%-22s %9s %9s %9s %8s %9s %17s", "trace", "events", "allocs", "frees",
                 "reallocs", "unmatched", "slab share req/B");
         for (Row row : rows) {
             ReplayReport r = row.report();
             if (r == null) {
-                out.printf("%-22s ERROR: %s%n", row.trace(), row.error());
+                line(out, "%-22s ERROR: %s", row.trace(), row.error());
                 continue;
             }
-            out.printf("%-22s %,9d %,9d %,9d %,8d %,9d %7.1f%% /%6.1f%%%n", r.trace(), r.events(),
+            line(out, "%-22s %,9d %,9d %,9d %,8d %,9d %7.1f%% /%6.1f%%", r.trace(), r.events(),
                     r.allocations(), r.frees(), r.reallocs(), r.unmatchedFrees(),
                     100 * r.slabRequestShare(), 100 * r.slabByteShare());
         }
@@ -56,14 +56,14 @@ final class ReplayTable {
             return;
         }
         out.println();
-        out.printf("%-22s %-38s  %-38s%n", "", "  Java-driven, ns/event, ratio interval",
+        line(out, "%-22s %-38s  %-38s", "", "  Java-driven, ns/event, ratio interval",
                 "  C-driven, ns/event, ratio interval");
-        out.printf("%-22s %8s %8s %6s %-12s  %8s %8s %6s %-12s%n", "trace", "slabbin",
+        line(out, "%-22s %8s %8s %6s %-12s  %8s %8s %6s %-12s", "trace", "slabbin",
                 "malloc", "ratio", "", "slabbin", "malloc", "ratio", "");
         boolean undecided = false;
         boolean unsettled = false;
         for (ReplayReport r : reports) {
-            out.printf("%-22s %8.1f %8.1f %5.2fx %-12s  %8.1f %8.1f %5.2fx %-12s%n", r.trace(),
+            line(out, "%-22s %8.1f %8.1f %5.2fx %-12s  %8.1f %8.1f %5.2fx %-12s", r.trace(),
                     r.javaSlabbin().nsPerEvent(), r.javaSystem().nsPerEvent(), r.javaRatio(),
                     interval(r.javaRatioLow(), r.javaRatioHigh(), r.javaSlabbin(),
                             r.javaSystem()),
@@ -75,23 +75,23 @@ final class ReplayTable {
                     && r.cSlabbin().settled() && r.cSystem().settled());
         }
         out.println();
-        out.printf("%-22s %12s %12s %12s %9s %9s %9s %12s%n", "trace", "peak live",
+        line(out, "%-22s %12s %12s %12s %9s %9s %9s %12s", "trace", "peak live",
                 "peak live", "peak slab", "class", "slab", "overall", "reserved");
-        out.printf("%-22s %12s %12s %12s %9s %9s %9s %12s%n", "", "(in classes)", "slots",
+        line(out, "%-22s %12s %12s %12s %9s %9s %9s %12s", "", "(in classes)", "slots",
                 "reserved", "rounding", "overhead", "overhead", "after trim");
         for (ReplayReport r : reports) {
-            out.printf("%-22s %12s %12s %12s %8.2fx %8.2fx %8.2fx %12s%n", r.trace(),
+            line(out, "%-22s %12s %12s %12s %8.2fx %8.2fx %8.2fx %12s", r.trace(),
                     bytes(r.peakLiveSlabBytes()), bytes(r.peakLiveSlotBytes()),
                     bytes(r.peakReservedBytes()), r.classRounding(), r.slabOverhead(),
                     r.overhead(), bytes(r.reservedAfterTrimBytes()));
         }
         out.println();
-        out.printf("%-22s %12s %12s %12s %9s%n", "trace", "peak live", "slabbin", "malloc",
+        line(out, "%-22s %12s %12s %12s %9s", "trace", "peak live", "slabbin", "malloc",
                 "footprint");
-        out.printf("%-22s %12s %12s %12s %9s%n", "", "(all)", "footprint", "footprint",
+        line(out, "%-22s %12s %12s %12s %9s", "", "(all)", "footprint", "footprint",
                 "ratio");
         for (ReplayReport r : reports) {
-            out.printf("%-22s %12s %12s %12s %8.2fx%n", r.trace(), bytes(r.peakLiveBytes()),
+            line(out, "%-22s %12s %12s %12s %8.2fx", r.trace(), bytes(r.peakLiveBytes()),
                     bytes(r.peakFootprintBytes()), bytes(r.systemFootprintBytes()),
                     r.footprintRatio());
         }
@@ -104,7 +104,7 @@ final class ReplayTable {
                             .append(r.slabsPerClass()[c]);
                 }
             }
-            out.printf("slabs per class (bytes:slabs) %s:%s%n", r.trace(), sb);
+            line(out, "slabs per class (bytes:slabs) %s:%s", r.trace(), sb);
         }
         out.println();
         out.println("ratio = slabbin / malloc time (below 1: slabbin faster); its interval runs"
@@ -125,10 +125,15 @@ final class ReplayTable {
                 + " malloc's: its chunks (malloc_usable_size + 8 bytes per live block), peaks"
                 + " over the trace.");
         for (ReplayReport r : reports) {
-            out.printf("%s: Java slabbin %s, malloc %s; C slabbin %s, malloc %s%n", r.trace(),
+            line(out, "%s: Java slabbin %s, malloc %s; C slabbin %s, malloc %s", r.trace(),
                     range(r.javaSlabbin()), range(r.javaSystem()), range(r.cSlabbin()),
                     range(r.cSystem()));
         }
+    }
+
+    /** Prints one formatted line without trailing blanks. */
+    private static void line(PrintStream out, String format, Object... args) {
+        out.println(String.format(format, args).stripTrailing());
     }
 
     /** The growth rule in one line. */
