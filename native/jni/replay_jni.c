@@ -77,7 +77,7 @@ typedef struct classes {
 } classes_t;
 
 static int classes_in(JNIEnv *env, classes_t *k, jlongArray classSize, jintArray classOf,
-                      jlong limit) {
+                      jlong limit, jlong initialSlabBytes) {
     jsize count = (*env)->GetArrayLength(env, classSize);
     jsize lookup = (*env)->GetArrayLength(env, classOf);
     k->sizes = malloc(((size_t)count + 1) * sizeof(int64_t));
@@ -87,7 +87,8 @@ static int classes_in(JNIEnv *env, classes_t *k, jlongArray classSize, jintArray
     (*env)->GetIntArrayRegion(env, classOf, 0, lookup, (jint *)k->of);
     /* the lookup table must reach the limit: (limit + 15) / 16 is its last index */
     if (limit < 0 || (limit + 15) / 16 >= lookup) return -1;
-    k->c = (replay_classes_t){count, k->sizes, k->of, limit};
+    if (initialSlabBytes < 0) return -1;
+    k->c = (replay_classes_t){count, k->sizes, k->of, limit, initialSlabBytes};
     return 0;
 }
 
@@ -104,7 +105,7 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_plan(
     classes_t k = {0};
     uint8_t *st = malloc(h->t.events + 1);
     int32_t *bc = malloc(((size_t)h->t.blocks + 1) * sizeof(int32_t));
-    int rc = st != NULL && bc != NULL ? classes_in(env, &k, classSize, classOf, limit) : -2;
+    int rc = st != NULL && bc != NULL ? classes_in(env, &k, classSize, classOf, limit, 0) : -2;
     if (rc == 0) rc = replay_plan(&h->t, &k.c, slabs, st, bc);
     if (rc == 0) {
         (*env)->SetByteArrayRegion(env, step, 0, (jsize)h->t.events, (const jbyte *)st);
@@ -118,17 +119,18 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_plan(
 
 JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_run(
     JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
-    jboolean slabs, jboolean full, jlongArray result) {
+    jlong initialSlabBytes, jboolean slabs, jint flags, jlongArray result) {
     (void)cls;
     held_t *h = (held_t *)(intptr_t)handle;
     classes_t k = {0};
     replay_result_t r;
     memset(&r, 0, sizeof(r));
-    int rc = classes_in(env, &k, classSize, classOf, limit);
-    if (rc == 0) rc = replay_run(&h->t, &k.c, slabs, full, &r);
+    int rc = classes_in(env, &k, classSize, classOf, limit, initialSlabBytes);
+    if (rc == 0) rc = replay_run(&h->t, &k.c, slabs, flags, &r);
     classes_free(&k);
-    jlong out[5] = {r.nanos, r.bad_event, r.reserved_peak, r.reserved_after_trim, r.slabs};
-    (*env)->SetLongArrayRegion(env, result, 0, 5, out);
+    jlong out[7] = {r.nanos, r.bad_event, r.reserved_peak, r.reserved_after_trim, r.slabs,
+                    r.peak_footprint, r.peak_system_bytes};
+    (*env)->SetLongArrayRegion(env, result, 0, 7, out);
     return rc;
 }
 
@@ -138,6 +140,15 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_slabCapacity(J
     (void)env;
     (void)cls;
     size_t cap = replay_slab_capacity(classSize);
+    return cap > INT32_MAX ? INT32_MAX : (jint)cap;
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_initialSlabCapacity(
+    JNIEnv *env, jclass cls, jlong classSize, jlong initialSlabBytes) {
+    (void)env;
+    (void)cls;
+    replay_classes_t c = {0, NULL, NULL, 0, initialSlabBytes < 0 ? 0 : initialSlabBytes};
+    size_t cap = replay_initial_slab_capacity(&c, classSize);
     return cap > INT32_MAX ? INT32_MAX : (jint)cap;
 }
 

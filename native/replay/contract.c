@@ -73,6 +73,15 @@ size_t replay_slab_capacity(int64_t class_size) {
     return REPLAY_SLAB_BYTES / stride ? REPLAY_SLAB_BYTES / stride : 1;
 }
 
+size_t replay_initial_slab_capacity(const replay_classes_t *c, int64_t class_size) {
+    size_t cap = replay_slab_capacity(class_size);
+    if (cap == 0 || c->initial_slab_bytes <= 0) return cap;
+    size_t stride;
+    slabbin_layout_stride((size_t)class_size, REPLAY_ALIGNMENT, &stride); /* valid: cap > 0 */
+    size_t first = (size_t)c->initial_slab_bytes / stride;
+    return first < 1 ? 1 : first > cap ? cap : first;
+}
+
 int replay_realloc_step(int32_t old_class, int32_t new_class) {
     if (new_class != REPLAY_SYSTEM && new_class == old_class) return REPLAY_STEP_KEEP;
     if (new_class == REPLAY_SYSTEM && old_class == REPLAY_SYSTEM) return REPLAY_STEP_RESIZE;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#  include <malloc.h> /* malloc_usable_size */
+#endif
 
 #include "slabbin.h"
 
@@ -16,8 +19,18 @@ static int64_t now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t replay_chunk_bytes(void *p, int64_t size) {
+#if defined(__GLIBC__)
+    (void)size;
+    return (int64_t)malloc_usable_size(p) + (int64_t)sizeof(size_t);
+#else
+    (void)p;
+    return ((size + 15) & ~(int64_t)15) + 16;
+#endif
+}
+
 /* One run's state: per block its address, size, class and allocating event; per class its
- * allocator. */
+ * allocator and (with REPLAY_FOOTPRINT) the bytes it reserves. */
 typedef struct state {
     void **addr;
     int64_t *bsize;
@@ -25,20 +38,59 @@ typedef struct state {
     int64_t *bevent;
     uint8_t *step;
     slabbin_t **slab;
+    int64_t *reserved;     /* per class, bytes: kept up to date only when footprint is set */
+    int footprint;         /* REPLAY_FOOTPRINT given: track the figures below */
+    int64_t reserved_sum;  /* bytes reserved by all slabs */
+    int64_t system_bytes;  /* chunk bytes of the blocks live in the system allocator */
 } state_t;
 
-static void *get(state_t *s, int32_t cls, int64_t size) {
-    if (cls == REPLAY_SYSTEM) return malloc((size_t)(size > 0 ? size : 1));
-    void *p;
-    return slabbin_alloc(s->slab[cls], &p) == SLABBIN_OK ? p : NULL;
+/* With REPLAY_FOOTPRINT: the peaks after a change of the reserved or the system bytes. */
+static void note_peak(const state_t *s, replay_result_t *r) {
+    int64_t total = s->reserved_sum + s->system_bytes;
+    if (total > r->peak_footprint) r->peak_footprint = total;
+    if (s->system_bytes > r->peak_system_bytes) r->peak_system_bytes = s->system_bytes;
 }
 
-static void put(state_t *s, int32_t cls, void *p) {
+static void *get(state_t *s, int32_t cls, int64_t size, replay_result_t *r) {
+    void *p;
     if (cls == REPLAY_SYSTEM) {
+        p = malloc((size_t)(size > 0 ? size : 1));
+        if (s->footprint && p != NULL) {
+            s->system_bytes += replay_chunk_bytes(p, size);
+            note_peak(s, r);
+        }
+        return p;
+    }
+    if (slabbin_alloc(s->slab[cls], &p) != SLABBIN_OK) return NULL;
+    if (s->footprint) {                               /* slabs only grow during a run */
+        slabbin_stats_t st;
+        slabbin_get_stats(s->slab[cls], &st);
+        s->reserved_sum += (int64_t)st.reserved_bytes - s->reserved[cls];
+        s->reserved[cls] = (int64_t)st.reserved_bytes;
+        note_peak(s, r);
+    }
+    return p;
+}
+
+/* Frees p of `size` bytes to its allocator. */
+static void put(state_t *s, int32_t cls, void *p, int64_t size) {
+    if (cls == REPLAY_SYSTEM) {
+        if (s->footprint) s->system_bytes -= replay_chunk_bytes(p, size);
         free(p);
     } else {
         slabbin_free(s->slab[cls], p);
     }
+}
+
+/* realloc() of a block served by the system allocator. */
+static void *resize(state_t *s, void *old, int64_t old_size, int64_t size, replay_result_t *r) {
+    int64_t before = s->footprint ? replay_chunk_bytes(old, old_size) : 0;
+    void *p = realloc(old, (size_t)(size > 0 ? size : 1));
+    if (s->footprint && p != NULL) {
+        s->system_bytes += replay_chunk_bytes(p, size) - before;
+        note_peak(s, r);
+    }
+    return p;
 }
 
 /* Checks block b's pattern; on a mismatch records `event` as the bad one and returns 0. */
@@ -59,6 +111,7 @@ static void born(state_t *s, int32_t id, void *p, int64_t size, size_t i, int fu
 }
 
 static void release(state_t *s, const replay_trace_t *t, int32_t classes) {
+    free(s->reserved);
     for (int32_t b = 0; s->addr != NULL && b < t->blocks; b++) {    /* after a failure */
         if (s->addr[b] != NULL && s->bclass[b] == REPLAY_SYSTEM) free(s->addr[b]);
     }
@@ -71,7 +124,7 @@ static void release(state_t *s, const replay_trace_t *t, int32_t classes) {
     free(s->slab);
 }
 
-int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs, int full,
+int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs, int flags,
                replay_result_t *r) {
     if (t == NULL || c == NULL || r == NULL || t->blocks < 0 || c->count < 0) return -1;
     memset(r, 0, sizeof(*r));
@@ -84,14 +137,20 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
     s.bevent = calloc(nb, sizeof(int64_t));
     s.step = malloc(t->events + 1);
     s.slab = calloc((size_t)(c->count > 0 ? c->count : 1), sizeof(slabbin_t *));
-    int rc = (s.addr && s.bsize && s.bclass && s.bevent && s.step && s.slab) ? 0 : -2;
+    s.reserved = calloc((size_t)(c->count > 0 ? c->count : 1), sizeof(int64_t));
+    s.footprint = (flags & REPLAY_FOOTPRINT) != 0;
+    int full = flags & REPLAY_FULL;
+    int rc = (s.addr && s.bsize && s.bclass && s.bevent && s.step && s.slab && s.reserved) ? 0
+                                                                                           : -2;
     if (rc == 0) rc = replay_plan(t, c, use_slabs, s.step, s.bclass);
     for (int32_t k = 0; rc == 0 && use_slabs && k < c->count; k++) {
-        size_t cap = replay_slab_capacity(c->class_size[k]);
-        if (cap == 0) {
+        slabbin_options_t opt;
+        slabbin_options_init(&opt, (size_t)c->class_size[k], REPLAY_ALIGNMENT,
+                             replay_slab_capacity(c->class_size[k]));
+        opt.initial_slab_capacity = replay_initial_slab_capacity(c, c->class_size[k]);
+        if (opt.slab_capacity == 0) {
             rc = -1;
-        } else if (slabbin_create(&s.slab[k], (size_t)c->class_size[k], REPLAY_ALIGNMENT, cap, 0)
-                   != SLABBIN_OK) {
+        } else if (slabbin_create_with(&s.slab[k], &opt) != SLABBIN_OK) {
             rc = -2;
         }
     }
@@ -105,13 +164,13 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
         void *p;
         switch (s.step[i]) {
         case REPLAY_STEP_ALLOC:
-            p = get(&s, s.bclass[id], size);
+            p = get(&s, s.bclass[id], size, r);
             if (p == NULL) { rc = -2; break; }
             born(&s, id, p, size, i, full);
             break;
         case REPLAY_STEP_FREE:
             if (!intact(&s, id, full, ev, r)) break;
-            put(&s, s.bclass[id], s.addr[id]);
+            put(&s, s.bclass[id], s.addr[id], s.bsize[id]);
             s.addr[id] = NULL;
             break;
         case REPLAY_STEP_KEEP:                               /* same class: the slot stays */
@@ -122,17 +181,17 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
             break;
         case REPLAY_STEP_RESIZE:
             if (!intact(&s, old, full, ev, r)) break;
-            p = realloc(s.addr[old], (size_t)(size > 0 ? size : 1));
+            p = resize(&s, s.addr[old], s.bsize[old], size, r);
             if (p == NULL) { rc = -2; break; }
             s.addr[old] = NULL;
             born(&s, id, p, size, i, full);
             break;
         default: /* REPLAY_STEP_MOVE */
             if (!intact(&s, old, full, ev, r)) break;
-            p = get(&s, s.bclass[id], size);
+            p = get(&s, s.bclass[id], size, r);
             if (p == NULL) { rc = -2; break; }
             memcpy(p, s.addr[old], (size_t)(s.bsize[old] < size ? s.bsize[old] : size));
-            put(&s, s.bclass[old], s.addr[old]);
+            put(&s, s.bclass[old], s.addr[old], s.bsize[old]);
             s.addr[old] = NULL;
             born(&s, id, p, size, i, full);
             break;
@@ -152,7 +211,7 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
         for (int32_t b = 0; b < t->blocks; b++) {          /* blocks live at the end */
             if (s.addr[b] == NULL) continue;
             if (!intact(&s, b, full, (int64_t)t->events, r)) break;
-            put(&s, s.bclass[b], s.addr[b]);
+            put(&s, s.bclass[b], s.addr[b], s.bsize[b]);
             s.addr[b] = NULL;
         }
     }

@@ -12,7 +12,10 @@
  * Routing (replay_route): a request of `size` bytes goes to size class class_of[(size + 15) / 16]
  * when size <= limit and that entry is >= 0, else to the system allocator (REPLAY_SYSTEM). Class c
  * has slots of class_size[c] bytes, aligned to REPLAY_ALIGNMENT bytes, in slabs of about
- * REPLAY_SLAB_BYTES. A run without slabs sends every request to the system allocator.
+ * REPLAY_SLAB_BYTES. With growth (initial_slab_bytes > 0) the first slab of a class holds about
+ * initial_slab_bytes (replay_initial_slab_capacity) and each next one doubles up to that slab
+ * capacity (slabbin.h, "Slab growth"). A run without slabs sends every request to the system
+ * allocator.
  *
  * Realloc (replay_realloc_step): within one class the slot stays (KEEP); from the system
  * allocator to the system allocator it is realloc() (RESIZE); otherwise the block moves: a new
@@ -69,7 +72,15 @@ typedef struct replay_classes {
     const int32_t *class_of;    /* class index by (size + 15) / 16, REPLAY_SYSTEM = malloc;
                                    limit / 16 + 1 entries */
     int64_t limit;              /* largest size routed to a class, bytes */
+    int64_t initial_slab_bytes; /* growth: bytes of each class's first slab, about (see
+                                   replay_initial_slab_capacity); 0 = no growth, every slab
+                                   holds replay_slab_capacity slots */
 } replay_classes_t;
+
+/* Flags of replay_run. */
+#define REPLAY_FULL 1      /* the pattern covers every byte, else the ends */
+#define REPLAY_FOOTPRINT 2 /* measure peak_footprint and peak_system_bytes (costs time: a run
+                              to measure memory, not a timed one) */
 
 typedef struct replay_result {
     int64_t nanos;              /* wall time of the event loop (incl. final frees) */
@@ -79,6 +90,11 @@ typedef struct replay_result {
                                    shrink during the run, so this is the peak) */
     int64_t reserved_after_trim;/* bytes reserved by slabs after trimming, live blocks kept */
     int64_t slabs;              /* slabs reserved after the last event */
+    int64_t peak_footprint;     /* with REPLAY_FOOTPRINT: the peak, after any event, of the
+                                   bytes reserved by slabs plus the chunk bytes of the blocks
+                                   live in the system allocator (replay_chunk_bytes); else 0 */
+    int64_t peak_system_bytes;  /* with REPLAY_FOOTPRINT: the peak of those chunk bytes alone;
+                                   else 0 */
 } replay_result_t;
 
 /* ---- The contract ---------------------------------------------------------------------- */
@@ -99,6 +115,17 @@ int32_t replay_route(const replay_classes_t *c, int64_t size);
  *  when the size has no stride (slabbin_layout_stride refuses it). */
 size_t replay_slab_capacity(int64_t class_size);
 
+/** Slots of the first slab of a class of `class_size` bytes: replay_slab_capacity() without
+ *  growth (c->initial_slab_bytes == 0), else max(1, initial_slab_bytes / stride) and at most
+ *  replay_slab_capacity(); 0 when the size has no stride. */
+size_t replay_initial_slab_capacity(const replay_classes_t *c, int64_t class_size);
+
+/** The bytes the system allocator holds for a live block of `size` bytes at p: with glibc (or an
+ *  allocator preloaded in its place) malloc_usable_size(p) plus the 8-byte chunk header, i.e.
+ *  the chunk size (https://sourceware.org/glibc/wiki/MallocInternals); elsewhere `size` rounded up
+ *  to 16 bytes plus 16. */
+int64_t replay_chunk_bytes(void *p, int64_t size);
+
 /** REPLAY_STEP_KEEP, _RESIZE or _MOVE for a realloc from a block of old_class to new_class. */
 int replay_realloc_step(int32_t old_class, int32_t new_class);
 
@@ -115,10 +142,11 @@ int replay_plan(const replay_trace_t *t, const replay_classes_t *c, int use_slab
 
 /**
  * Replays the trace once, following its plan. use_slabs != 0 routes through slabbin (one
- * allocator per class), else everything goes to malloc.
+ * allocator per class, growing as c->initial_slab_bytes says), else everything goes to malloc.
+ * flags: REPLAY_FULL, REPLAY_FOOTPRINT (or 0; 1 is REPLAY_FULL, so a boolean `full` works).
  * @return 0, -1 for an invalid argument, -2 when an allocator refused memory
  */
-int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs, int full,
+int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs, int flags,
                replay_result_t *r);
 
 #endif

@@ -9,7 +9,7 @@
 /* Two classes (16 and 32 bytes), sizes up to 32 routed to them. */
 static const int64_t SIZES[] = {16, 32};
 static const int32_t OF[] = {0, 0, 1};
-static const replay_classes_t CLASSES = {2, SIZES, OF, 32};
+static const replay_classes_t CLASSES = {2, SIZES, OF, 32, 0};
 
 static uint64_t word_at(const unsigned char *p) {
     uint64_t w;
@@ -61,7 +61,7 @@ static void test_routing_and_realloc_rule(void) {
     CHECK_EQ(replay_route(&CLASSES, 33), REPLAY_SYSTEM);
     CHECK_EQ(replay_route(&CLASSES, -1), REPLAY_SYSTEM);
     static const int32_t GAP[] = {0, 0, -1};                      /* 17..32: no class */
-    replay_classes_t gap = {2, SIZES, GAP, 32};
+    replay_classes_t gap = {2, SIZES, GAP, 32, 0};
     CHECK_EQ(replay_route(&gap, 16), 0);
     CHECK_EQ(replay_route(&gap, 20), REPLAY_SYSTEM);
 
@@ -133,7 +133,7 @@ static void test_run(void) {
 static void test_overlap_is_caught(void) {
     static const int64_t one[] = {16};
     static const int32_t of[] = {0, 0, 0};
-    replay_classes_t small = {1, one, of, 32};
+    replay_classes_t small = {1, one, of, 32, 0};
     static const uint8_t op[] = {REPLAY_MALLOC, REPLAY_MALLOC, REPLAY_FREE, REPLAY_FREE};
     static const int32_t id[] = {0, 1, 0, 1};
     static const int32_t old[] = {0, 0, 0, 0};
@@ -146,11 +146,48 @@ static void test_overlap_is_caught(void) {
     CHECK_EQ(r.bad_event, -1);
 }
 
+/* Growth: the first slab of each class holds about initial_slab_bytes, then slabs double. Six
+ * 16-byte blocks live at once with a 32-byte first slab: slabs of 2, 4 slots (6 slots, 96 bytes).
+ * The footprint run sees the peak of slabs plus malloc's chunk bytes (a 100-byte block). */
+static void test_growth_and_footprint(void) {
+    replay_classes_t grow = {2, SIZES, OF, 32, 32};
+    CHECK_EQ(replay_initial_slab_capacity(&grow, 16), 2);
+    CHECK_EQ(replay_initial_slab_capacity(&grow, 32), 1);
+    CHECK_EQ(replay_initial_slab_capacity(&CLASSES, 16), 4096);   /* no growth: full slabs */
+    replay_classes_t big = {2, SIZES, OF, 32, 1 << 20};
+    CHECK_EQ(replay_initial_slab_capacity(&big, 16), 4096);       /* at most the slab capacity */
+    CHECK_EQ(replay_initial_slab_capacity(&grow, 0), 0);
+    static const uint8_t op[] = {REPLAY_MALLOC, REPLAY_MALLOC, REPLAY_MALLOC, REPLAY_MALLOC,
+                                 REPLAY_MALLOC, REPLAY_MALLOC, REPLAY_MALLOC, REPLAY_FREE};
+    static const int32_t id[] = {0, 1, 2, 3, 4, 5, 6, 6};
+    static const int32_t old[] = {0, 0, 0, 0, 0, 0, 0, 0};
+    static const int64_t sz[] = {16, 16, 16, 16, 16, 10, 100, 0};
+    replay_trace_t t = {8, op, id, old, sz, 7};
+    replay_result_t r;
+    REQUIRE(replay_run(&t, &grow, 1, REPLAY_FOOTPRINT, &r) == 0);
+    CHECK_EQ(r.bad_event, -1);
+    CHECK_EQ(r.slabs, 2);
+    CHECK_EQ(r.reserved_peak, 6 * 16);
+    int64_t chunk = r.peak_system_bytes;                          /* the 100-byte block's */
+    CHECK(chunk >= 100 + 8 && chunk <= 100 + 8 + 32);
+    CHECK_EQ(r.peak_footprint, 6 * 16 + chunk);
+    REQUIRE(replay_run(&t, &grow, 1, 0, &r) == 0);                /* not measured: 0 */
+    CHECK_EQ(r.peak_footprint, 0);
+    CHECK_EQ(r.reserved_peak, 6 * 16);
+    REQUIRE(replay_run(&t, &CLASSES, 1, 0, &r) == 0);             /* no growth: a full slab */
+    CHECK_EQ(r.reserved_peak, 65536);
+    REQUIRE(replay_run(&t, &grow, 0, REPLAY_FOOTPRINT, &r) == 0); /* malloc: its chunks only */
+    CHECK_EQ(r.reserved_peak, 0);
+    CHECK_EQ(r.peak_footprint, r.peak_system_bytes);
+    CHECK(r.peak_system_bytes >= 5 * 16 + 10 + 100 + 7 * 8);
+}
+
 int main(void) {
     test_pattern_bytes();
     test_routing_and_realloc_rule();
     test_plan();
     test_run();
     test_overlap_is_caught();
+    test_growth_and_footprint();
     return test_summary();
 }

@@ -19,6 +19,7 @@ final class JavaDriver {
     private final ReplayPlan plan;
     private final SizeClasses classes;
     private final boolean full;
+    private final long initialSlabBytes;
     private final String what;
 
     /** Per block: its address while live (0 otherwise) and the event that allocated it. */
@@ -33,12 +34,16 @@ final class JavaDriver {
      * @param classes the size classes of the plan
      * @param slabs   whether the plan routes to slabs (else no slab allocator is made)
      * @param full    every byte of each block carries the pattern, else its ends
+     * @param initialSlabBytes about the bytes of each class's first slab, slabs doubling from
+     *                there ({@code replay_initial_slab_capacity}); 0: no growth
      */
-    JavaDriver(Trace t, ReplayPlan plan, SizeClasses classes, boolean slabs, boolean full) {
+    JavaDriver(Trace t, ReplayPlan plan, SizeClasses classes, boolean slabs, boolean full,
+               long initialSlabBytes) {
         this.t = t;
         this.plan = plan;
         this.classes = classes;
         this.full = full;
+        this.initialSlabBytes = initialSlabBytes;
         this.what = "Java-driven replay through " + (slabs ? "slabbin" : "malloc");
         this.addr = new long[t.blockCount()];
         this.born = new int[t.blockCount()];
@@ -55,8 +60,11 @@ final class JavaDriver {
         try {
             for (int c = 0; c < slab.length; c++) {
                 int size = classes.classSize(c);
-                slab[c] = SlabAllocator.create(SlotLayout.of(size, SizeClasses.ALIGNMENT),
-                        NativeReplay.slabCapacity(size));
+                slab[c] = SlabAllocator.builder(SlotLayout.of(size, SizeClasses.ALIGNMENT))
+                        .slabCapacity(NativeReplay.slabCapacity(size))
+                        .initialSlabCapacity(NativeReplay.initialSlabCapacity(size,
+                                initialSlabBytes))
+                        .build();
             }
             long t0 = System.nanoTime();
             replayEvents();

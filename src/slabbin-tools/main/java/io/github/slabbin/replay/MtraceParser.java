@@ -68,6 +68,12 @@ import java.util.zip.GZIPInputStream;
  * directly followed by a {@code >} line (reported at the line where the {@code >} was expected,
  * or at the {@code <} line if it is the last line).
  *
+ * <p>A read failure (a file that cannot be opened or read, gzip data cut short or corrupt) is an
+ * {@code IOException} whose message names the input, the last line read and the cause in words
+ * ({@link ReadFailure}), for example {@code x.mtrace.gz: cannot read after line 812 (the last line
+ * read): the gzip data ends in its trailer (the CRC-32 and length after the compressed data): the
+ * file was cut short}; every line decoded before the failure has been parsed.
+ *
  * <p>This class is stateless and thread-safe; each call parses independently.
  */
 public final class MtraceParser {
@@ -125,20 +131,69 @@ public final class MtraceParser {
         };
         BufferedInputStream buffered = new BufferedInputStream(shielded, BUFFER_SIZE);
         LineParser parser = new LineParser(name);
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(decompressIfGzip(buffered), StandardCharsets.ISO_8859_1),
-                BUFFER_SIZE)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                parser.accept(line);
+        HeldFailure decoded = null;
+        try {
+            decoded = new HeldFailure(decompressIfGzip(buffered));
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(decoded, StandardCharsets.ISO_8859_1), BUFFER_SIZE)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    parser.accept(line);
+                }
             }
         } catch (TraceFormatException e) {
-            throw e;
+            if (decoded == null || decoded.failure == null) {
+                throw e;
+            }
+            // The line was cut by the read failure: report the failure, not the cut line.
+            throw readFailure(name, parser.lineNumber() - 1, decoded.failure);
         } catch (IOException e) {
-            throw new IOException(name + ":" + (parser.lineNumber() + 1) + ": cannot read: "
-                    + e.getMessage(), e);
+            throw readFailure(name, parser.lineNumber(), e);
+        }
+        if (decoded.failure != null) {
+            throw readFailure(name, parser.lineNumber(), decoded.failure);
         }
         return parser.finish();
+    }
+
+    /** The failure to read {@code name} after {@code lines} lines, in words. */
+    private static IOException readFailure(String name, int lines, IOException cause) {
+        String where = lines == 0 ? "before its first line" : "after line " + lines
+                + " (the last line read)";
+        return new IOException(name + ": cannot read " + where + ": "
+                + ReadFailure.describe(cause), cause);
+    }
+
+    /**
+     * A stream that ends instead of failing: the first read failure is held and the stream
+     * reports its end, so every byte decoded before the failure reaches the parser and the
+     * failure can name the last line read.
+     */
+    private static final class HeldFailure extends FilterInputStream {
+        IOException failure;
+
+        HeldFailure(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                return -1;
+            }
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
     }
 
     private static InputStream decompressIfGzip(BufferedInputStream in) throws IOException {

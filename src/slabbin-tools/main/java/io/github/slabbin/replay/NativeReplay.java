@@ -21,6 +21,10 @@ final class NativeReplay {
     static final byte STEP_RESIZE = 3;
     /** {@code REPLAY_STEP_MOVE}: other reallocs: check, allocate, copy min(old, new), free. */
     static final byte STEP_MOVE = 4;
+    /** {@code REPLAY_FULL}: flag of {@link #run}, the pattern covers every byte. */
+    static final int FULL = 1;
+    /** {@code REPLAY_FOOTPRINT}: flag of {@link #run}, measure the peak footprint (untimed). */
+    static final int FOOTPRINT = 2;
     /** {@code REPLAY_SYSTEM}: the class of a block served by the system allocator. */
     static final int SYSTEM = -1;
 
@@ -44,17 +48,27 @@ final class NativeReplay {
                            byte[] step, int[] blockClass);
 
     /**
-     * Replays once in C. {@code result} receives {nanos, badEvent (-1 = none), reservedPeak bytes,
-     * reservedAfterTrim bytes, slabs}. Returns 0, -1 (invalid argument) or -2 (out of memory).
+     * Replays once in C, slabs growing from {@code initialSlabBytes} (0: no growth), with
+     * {@code flags} ({@link #FULL}, {@link #FOOTPRINT}). {@code result} (7 entries) receives
+     * {nanos, badEvent (-1 = none), reservedPeak bytes, reservedAfterTrim bytes, slabs,
+     * peakFootprint bytes, peakSystemBytes} (the last two with {@link #FOOTPRINT}, else 0).
+     * Returns 0, -1 (invalid argument) or -2 (out of memory).
      */
-    static native int run(long trace, long[] classSize, int[] classOf, long limit, boolean slabs,
-                          boolean full, long[] result);
+    static native int run(long trace, long[] classSize, int[] classOf, long limit,
+                          long initialSlabBytes, boolean slabs, int flags, long[] result);
 
     /** Frees what {@link #prepare} made. */
     static native void release(long trace);
 
     /** Slots per slab of a size class ({@code replay_slab_capacity}); 0 for an invalid size. */
     static native int slabCapacity(long classSize);
+
+    /**
+     * Slots of the first slab of a size class when the first slab holds about
+     * {@code initialSlabBytes} bytes ({@code replay_initial_slab_capacity}; 0: no growth, the
+     * slab capacity); 0 for an invalid size.
+     */
+    static native int initialSlabCapacity(long classSize, long initialSlabBytes);
 
     /** Writes the pattern of {@code event} into the {@code size} bytes at {@code address}. */
     static native void putPattern(long address, long size, long event, boolean full);

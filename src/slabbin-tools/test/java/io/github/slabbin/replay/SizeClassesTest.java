@@ -24,17 +24,17 @@ class SizeClassesTest {
         "33, 2, 48",
         "255, 15, 256",
         "256, 15, 256",
-        "257, 16, 320",
-        "320, 16, 320",
-        "321, 17, 384",
-        "512, 19, 512",
-        "513, 20, 640",
-        "1024, 23, 1024",
-        "1025, 24, 1280",
-        "2048, 27, 2048",
-        "2049, 28, 2560",
-        "4095, 31, 4096",
-        "4096, 31, 4096",
+        "257, 16, 272",
+        "320, 19, 320",
+        "321, 20, 336",
+        "512, 31, 512",
+        "513, 32, 544",
+        "1024, 47, 1024",
+        "1025, 48, 1088",
+        "2048, 63, 2048",
+        "2049, 64, 2176",
+        "4095, 79, 4096",
+        "4096, 79, 4096",
     })
     void boundaries(long size, int expectedClass, int expectedSize) {
         assertEquals(expectedClass, classes.classOf(size));
@@ -56,15 +56,24 @@ class SizeClassesTest {
 
     @Test
     void defaultShape() {
-        assertEquals(32, classes.classCount());
+        assertEquals(80, classes.classCount());
         assertEquals(4096, classes.limit());
         assertEquals(16, classes.alignment());
-        int[] expected = {16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240,
-            256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072,
-            3584, 4096};
-        assertArrayEquals(expected, classes.classSizes());
-        assertEquals("32 size classes (bytes): 16-256 step 16, 320-512 step 64, "
-                + "640-1024 step 128, 1280-2048 step 256, 2560-4096 step 512; "
+        int[] sizes = classes.classSizes();
+        assertEquals(16, sizes[0]);
+        assertEquals(512, sizes[31]);                     // 32 classes in steps of 16
+        assertEquals(544, sizes[32]);
+        assertEquals(1024, sizes[47]);                    // 16 in steps of 32
+        assertEquals(1088, sizes[48]);
+        assertEquals(2048, sizes[63]);                    // 16 in steps of 64
+        assertEquals(2176, sizes[64]);
+        assertEquals(4096, sizes[79]);                    // 16 in steps of 128
+        for (int c = 1; c < sizes.length; c++) {
+            int step = sizes[c] <= 512 ? 16 : sizes[c] <= 1024 ? 32 : sizes[c] <= 2048 ? 64 : 128;
+            assertEquals(step, sizes[c] - sizes[c - 1], "class " + c);
+        }
+        assertEquals("80 size classes (bytes): 16-512 step 16, 544-1024 step 32, "
+                + "1088-2048 step 64, 2176-4096 step 128; "
                 + "larger requests go to the system allocator", classes.toString());
     }
 
@@ -83,7 +92,7 @@ class SizeClassesTest {
     @Test
     void classSizeOutOfRange() {
         assertThrows(IndexOutOfBoundsException.class, () -> classes.classSize(-1));
-        assertThrows(IndexOutOfBoundsException.class, () -> classes.classSize(32));
+        assertThrows(IndexOutOfBoundsException.class, () -> classes.classSize(80));
     }
 
     @Test

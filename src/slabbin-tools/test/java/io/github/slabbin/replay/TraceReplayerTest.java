@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class TraceReplayerTest {
@@ -74,6 +75,40 @@ class TraceReplayerTest {
         }
     }
 
+    @Test
+    void handmadeTraceMemoryFiguresWithGrowth() throws IOException {
+        ReplayReport r = new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.ENDS, 1, 0)
+                .growth(64).replay(handmade());
+        // Slot bytes live: 16, 48, 32 (16 B freed), 32 (kept), 112 (moved), 368 -> peak 368.
+        assertEquals(368, r.peakLiveSlotBytes());
+        assertEquals(356, r.peakLiveSlabBytes());
+        // First slabs of about 64 bytes: 4 slots of 16, 2 of 32, 1 of 112, 1 of 256.
+        assertEquals(64 + 64 + 112 + 256, r.peakReservedBytes());
+        assertEquals(112 + 256, r.reservedAfterTrimBytes());       // live at the end
+        assertEquals(64, r.initialSlabBytes());
+        assertEquals(496 / 368.0, r.slabOverhead(), 1e-12);
+        assertEquals(368 / 356.0, r.classRounding(), 1e-12);
+        assertEquals(496 / 356.0, r.overhead(), 1e-12);           // the product of the two
+        // Footprints: chunk bytes of malloc, glibc on 64-bit Linux: request + 8 rounded up to 16,
+        // at least 32. slabbin: its slabs plus the 8192-byte block (8208) -> 496 + 8208.
+        // malloc: 32 + 32 + 8208, then 8208 + 48 (24 -> 28 bytes), then 8208 + 112, then
+        // 8208 + 112 + 272 = 8592 at the end.
+        Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "glibc chunk sizes");
+        assertEquals(496 + 8208, r.peakFootprintBytes());
+        assertEquals(8592, r.systemFootprintBytes());
+        assertEquals((496 + 8208) / 8592.0, r.footprintRatio(), 1e-12);
+    }
+
+    @Test
+    void withoutGrowthSlabOverheadCountsWholeSlabs() throws IOException {
+        ReplayReport r = new TraceReplayer(SizeClasses.defaults(), TraceReplayer.Verify.ENDS, 1, 0)
+                .replay(handmade());
+        assertEquals(0, r.initialSlabBytes());
+        assertEquals((65536 * 3 + 65520) / 368.0, r.slabOverhead(), 1e-12);
+        assertEquals(r.overhead(), r.slabOverhead() * r.classRounding(), 1e-12);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jq-group", "perl-hash", "sqlite-index"})
     void bundledTracesReplayWithoutMismatch(String name) throws IOException {
@@ -106,7 +141,8 @@ class TraceReplayerTest {
         }
         assertTrue(slabCount > 0);
         assertTrue(r.peakReservedBytes() <= slabCount * 65536L);
-        assertTrue(r.peakReservedBytes() >= r.peakLiveSlabBytes());
+        assertTrue(r.peakReservedBytes() >= r.peakLiveSlotBytes());
+        assertTrue(r.peakLiveSlotBytes() >= r.peakLiveSlabBytes());
         assertTrue(r.reservedAfterTrimBytes() <= r.peakReservedBytes());
     }
 

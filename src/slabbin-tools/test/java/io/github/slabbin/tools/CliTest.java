@@ -22,7 +22,8 @@ class CliTest {
         Files.writeString(trace, "= Start\n@ [0x1] + 0x10 0x20\n@ [0x1] + 0x20 0x3000\n"
                 + "@ [0x1] - 0x10\n@ [0x1] - 0x20\n= End\n");
         Path json = dir.resolve("out.json");
-        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--json", json.toString(),
+        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--min-time", "0",
+                "--max-warmup", "0", "--json", json.toString(),
                 trace.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("small.mtrace"), r[1]);
@@ -38,16 +39,18 @@ class CliTest {
     }
 
     @Test
-    void malformedTraceStopsWithFileAndLineAndNothingElse(@TempDir Path dir) throws IOException {
+    void malformedTraceGetsItsRowAndTheOthersAreReplayed(@TempDir Path dir) throws IOException {
         Path good = dir.resolve("good.mtrace");
         Files.writeString(good, "@ [0x1] + 0x10 0x20\n@ [0x1] - 0x10\n");
         Path bad = dir.resolve("bad.mtrace");
         Files.writeString(bad, "= Start\n@ [0x1] + 0x10 0x20\n@ [0x1] * 0x10\n");
-        String[] r = run("replay", "--repeat", "1", "--warmup", "0", good.toString(),
-                bad.toString());
+        String[] r = run("replay", "--repeat", "1", "--warmup", "0", "--min-time", "0",
+                "--max-warmup", "0", bad.toString(), good.toString());
         assertEquals("2", r[0]);
-        assertEquals("", r[1], "nothing printed as a result");
-        assertTrue(r[2].contains("bad.mtrace:3"), r[2]);
+        assertTrue(r[1].contains("bad.mtrace             ERROR: malformed trace: line 3:"
+                + " unknown operation '*'"), r[1]);
+        assertTrue(r[1].matches("(?s).*good\\.mtrace +2 +1 +1 .*"), r[1]);
+        assertTrue(r[2].contains("slabbin replay: bad.mtrace: malformed trace: line 3"), r[2]);
     }
 
     @Test
