@@ -2,7 +2,6 @@ package io.github.slabbin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +25,7 @@ class NativeBindingTest {
 
     @Test
     void anUnknownBindingIsRefusedWithItsName() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("-Dslabbin.binding=panama"),
-                NativeBindingMain.class, 60);
+        ChildJvm.Result r = withBinding("panama");
         assertEquals(1, r.exit(), r.describe());
         assertEquals("IllegalStateException: slabbin.binding must be jni or ffm, got \"panama\"\n",
                 r.out());
@@ -35,11 +33,9 @@ class NativeBindingTest {
 
     @Test
     void eachBindingCanBeForcedWhereItExists() throws Exception {
-        ChildJvm.Result jni = ChildJvm.run(List.of("-Dslabbin.binding=jni"),
-                NativeBindingMain.class, 60);
+        ChildJvm.Result jni = withBinding("jni");
         assertEquals("jni\nallocate, free: OK; double free refused\n", jni.out(), jni.describe());
-        ChildJvm.Result ffm = ChildJvm.run(List.of("-Dslabbin.binding=FFM"),
-                NativeBindingMain.class, 60);
+        ChildJvm.Result ffm = withBinding("FFM");
         if (Runtime.version().feature() >= FFM_FEATURE) {
             assertEquals("ffm\nallocate, free: OK; double free refused\n", ffm.out(),
                     ffm.describe());
@@ -50,5 +46,10 @@ class NativeBindingTest {
                     + " JDK " + Runtime.version().feature() + "); use jni or leave it unset\n",
                     ffm.out());
         }
+    }
+
+    private static ChildJvm.Result withBinding(String binding) throws Exception {
+        return new ChildJvm(NativeBindingMain.class).jvmArgs("-Dslabbin.binding=" + binding)
+                .timeout(60).run();
     }
 }
