@@ -12,6 +12,7 @@ import io.github.slabbin.replay.SizeClasses;
 import io.github.slabbin.replay.Timing;
 import io.github.slabbin.replay.Trace;
 import io.github.slabbin.replay.TraceFormatException;
+import io.github.slabbin.replay.TraceInputs;
 import io.github.slabbin.replay.TraceReplayer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +42,9 @@ import picocli.CommandLine.Parameters;
                 "1:a replay failed (pattern mismatch, out of memory)",
                 "2:bad usage or a malformed or unreadable trace"})
 public final class ReplayCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "TRACE", description = "mtrace files to replay.")
+    @Parameters(arity = "0..*", paramLabel = "TRACE", description = "mtrace files to replay,"
+            + " or directories of them (*.mtrace, *.mtrace.gz: one trace per process, as"
+            + " scripts/record-trace writes).")
     List<Path> traces = new ArrayList<>();
 
     @Option(names = "--repeat", paramLabel = "N",
@@ -92,7 +95,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     loaded.add(BundledTraces.load(name));
                 }
             } else {
-                for (Path p : traces) {
+                for (Path p : TraceInputs.expand(traces)) {
                     loaded.add(MtraceParser.parse(p));
                 }
             }
