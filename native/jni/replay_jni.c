@@ -116,20 +116,28 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_plan(
     return rc;
 }
 
-JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_run(
+/* replay_run with use_slabs as an int: 0 malloc, 1 slabbin checked, REPLAY_SLABS_UNCHECKED. */
+JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_runMode(
     JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
-    jboolean slabs, jboolean full, jlongArray result) {
+    jint mode, jboolean full, jlongArray result) {
     (void)cls;
     held_t *h = (held_t *)(intptr_t)handle;
     classes_t k = {0};
     replay_result_t r;
     memset(&r, 0, sizeof(r));
     int rc = classes_in(env, &k, classSize, classOf, limit);
-    if (rc == 0) rc = replay_run(&h->t, &k.c, slabs, full, &r);
+    if (rc == 0) rc = replay_run(&h->t, &k.c, mode, full, &r);
     classes_free(&k);
     jlong out[5] = {r.nanos, r.bad_event, r.reserved_peak, r.reserved_after_trim, r.slabs};
     (*env)->SetLongArrayRegion(env, result, 0, 5, out);
     return rc;
+}
+
+JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_run(
+    JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
+    jboolean slabs, jboolean full, jlongArray result) {
+    return Java_io_github_slabbin_replay_NativeReplay_runMode(env, cls, handle, classSize, classOf,
+                                                              limit, slabs ? 1 : 0, full, result);
 }
 
 JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_slabCapacity(JNIEnv *env,

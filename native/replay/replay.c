@@ -90,7 +90,8 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
         size_t cap = replay_slab_capacity(c->class_size[k]);
         if (cap == 0) {
             rc = -1;
-        } else if (slabbin_create(&s.slab[k], (size_t)c->class_size[k], REPLAY_ALIGNMENT, cap, 0)
+        } else if (slabbin_create(&s.slab[k], (size_t)c->class_size[k], REPLAY_ALIGNMENT, cap,
+                                  use_slabs == REPLAY_SLABS_UNCHECKED ? SLABBIN_UNCHECKED : 0)
                    != SLABBIN_OK) {
             rc = -2;
         }

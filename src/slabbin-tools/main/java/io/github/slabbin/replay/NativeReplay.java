@@ -50,6 +50,16 @@ final class NativeReplay {
     static native int run(long trace, long[] classSize, int[] classOf, long limit, boolean slabs,
                           boolean full, long[] result);
 
+    /**
+     * As {@link #run}, with the allocator as a number: 0 malloc, 1 slabbin checked,
+     * {@link #SLABS_UNCHECKED} slabbin with unchecked slab allocators.
+     */
+    static native int runMode(long trace, long[] classSize, int[] classOf, long limit, int mode,
+                              boolean full, long[] result);
+
+    /** {@code REPLAY_SLABS_UNCHECKED}: {@link #runMode} through unchecked slab allocators. */
+    static final int SLABS_UNCHECKED = 2;
+
     /** Frees what {@link #prepare} made. */
     static native void release(long trace);
 

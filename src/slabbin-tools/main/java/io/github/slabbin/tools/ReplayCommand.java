@@ -71,6 +71,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " instead of the table).")
     String json;
 
+    @Option(names = "--system", paramLabel = "A,A,...", split = ",",
+            description = "Also replay C-driven in one process per system allocator, each"
+                    + " preloaded: glibc, jemalloc, mimalloc, tcmalloc or NAME=/path/lib.so;"
+                    + " malloc, checked and unchecked slabbin timed in each.")
+    List<String> systems;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -89,13 +95,15 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         // Parse every input first: a malformed trace stops everything before any result.
         List<Trace> loaded = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         try {
             if (traces.isEmpty()) {
                 for (String name : BundledTraces.names()) {
                     loaded.add(BundledTraces.load(name));
                 }
             } else {
-                for (Path p : TraceInputs.expand(traces)) {
+                files = TraceInputs.expand(traces);
+                for (Path p : files) {
                     loaded.add(MtraceParser.parse(p));
                 }
             }
@@ -140,6 +148,37 @@ public final class ReplayCommand implements Callable<Integer> {
                     return 2;
                 }
             }
+        }
+        return systems == null ? 0 : compareSystems(out, err, files);
+    }
+
+    /** {@code --system}: one process per allocator, then their table (see SystemAllocators). */
+    private int compareSystems(PrintStream out, PrintStream err, List<Path> files) {
+        List<SystemAllocators.Choice> choices;
+        try {
+            choices = SystemAllocators.resolve(systems, err);
+        } catch (IllegalArgumentException e) {
+            err.println("slabbin replay: " + e.getMessage());
+            return 2;
+        }
+        List<String> head = List.of(Integer.toString(repeat), Integer.toString(warmup), verify,
+                classSizes == null ? "default" : String.join(",",
+                        java.util.Arrays.stream(classSizes).mapToObj(Integer::toString).toList()));
+        List<String> args = files.stream().map(p -> p.toAbsolutePath().toString()).toList();
+        List<SystemAllocators.Row> rows = new ArrayList<>();
+        try {
+            for (SystemAllocators.Choice c : choices) {
+                rows.addAll(SystemAllocators.measure(c, head, args));
+            }
+        } catch (IOException e) {
+            err.println("slabbin replay: --system: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        if (!"-".equals(json)) {
+            SystemAllocators.printTable(out, rows);
         }
         return 0;
     }
