@@ -366,8 +366,10 @@ static off_t exec_prepare(void) {
     return mark;
 }
 
-/* After an exec that failed: the "= End" is removed and tracing goes on. */
-static void exec_failed(off_t mark, int saved_errno) {
+/* After an exec returned (it failed: rc -1): the "= End" is removed and tracing goes on; rc and
+ * errno are kept for the caller. */
+static int exec_returned(off_t mark, int rc) {
+    int saved_errno = errno;
     if (mark >= 0) {
         lock();
         if (ftruncate(t.fd, mark) == 0 && lseek(t.fd, mark, SEEK_SET) == mark) {
@@ -377,6 +379,7 @@ static void exec_failed(off_t mark, int saved_errno) {
         unlock();
     }
     errno = saved_errno;
+    return rc;
 }
 
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
@@ -389,42 +392,32 @@ static void *next(const char *name) {
 int execve(const char *path, char *const argv[], char *const envp[]) {
     execve_fn real = (execve_fn)next("execve");
     off_t mark = exec_prepare();
-    int rc = real(path, argv, envp);
-    exec_failed(mark, errno);
-    return rc;
+    return exec_returned(mark, real(path, argv, envp));
 }
 
 int execv(const char *path, char *const argv[]) {
     execv_fn real = (execv_fn)next("execv");
     off_t mark = exec_prepare();
-    int rc = real(path, argv);
-    exec_failed(mark, errno);
-    return rc;
+    return exec_returned(mark, real(path, argv));
 }
 
 int execvp(const char *file, char *const argv[]) {
     execv_fn real = (execv_fn)next("execvp");
     off_t mark = exec_prepare();
-    int rc = real(file, argv);
-    exec_failed(mark, errno);
-    return rc;
+    return exec_returned(mark, real(file, argv));
 }
 
 int execvpe(const char *file, char *const argv[], char *const envp[]) {
     execve_fn real = (execve_fn)next("execvpe");
     off_t mark = exec_prepare();
-    int rc = real(file, argv, envp);
-    exec_failed(mark, errno);
-    return rc;
+    return exec_returned(mark, real(file, argv, envp));
 }
 
 int fexecve(int fd, char *const argv[], char *const envp[]) {
     int (*real)(int, char *const[], char *const[]) =
         (int (*)(int, char *const[], char *const[]))next("fexecve");
     off_t mark = exec_prepare();
-    int rc = real(fd, argv, envp);
-    exec_failed(mark, errno);
-    return rc;
+    return exec_returned(mark, real(fd, argv, envp));
 }
 
 /* The execl family: the arguments after `arg0` up to NULL (and for execle the environment after

@@ -133,6 +133,7 @@ class RecordTraceTest {
                 lines.get(1));
         assertEquals("= command " + row.command(), lines.get(2));
         assertEquals("= End", lines.get(lines.size() - 1));
+        assertEquals(1, lines.stream().filter(l -> l.equals("= End")).count(), row.toString());
         assertEquals("complete", row.status());
         long events = lines.stream()
                 .filter(l -> !l.isEmpty() && !l.startsWith("=") && !l.startsWith(">")).count();
@@ -238,6 +239,26 @@ class RecordTraceTest {
             List<Row> found = rowsOf(rows, ls);
             assertEquals(1, found.size(), rows.toString());
             assertWellFormed(out, found.get(0));
+        }
+    }
+
+    @Test
+    void failedExecKeepsTracingTheForkedChild() throws Exception {
+        Path out = dir.resolve("failed");
+        // The forked child's exec of a file that is not executable fails: its "= End" is taken
+        // back, and the child's trace goes on to its exit.
+        Path notExecutable = Files.writeString(dir.resolve("data.txt"), "x\n");
+        Result r = record(out.toString(), "bash", "-c",
+                notExecutable + " 2>/dev/null; ls " + dir + " >/dev/null; true");
+        assertEquals(0, r.status, r.output);
+        List<Row> rows = index(out);
+        assertEquals(1, rowsOf(rows, "ls " + dir).size(), rows.toString());
+        long forks = rows.stream().filter(x -> x.origin().equals("fork")).count();
+        assertTrue(forks >= 2, rows.toString());
+        for (Row row : rows) {
+            if (!row.file().equals("-")) {
+                assertWellFormed(out, row);
+            }
         }
     }
 
