@@ -183,7 +183,9 @@ slabbin_system_allocator_prerequisites() {
   local name packages=()
   for name in "$@"; do
     [[ -n ${SLABBIN_SYSTEM_PACKAGES[$name]:-} ]] || continue
-    ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*${SLABBIN_SYSTEM_LIBRARIES[$name]} " && continue
+    # grep reads all of it (no -q): ldconfig must not die of SIGPIPE under pipefail.
+    ldconfig -p 2>/dev/null | grep "^[[:space:]]*${SLABBIN_SYSTEM_LIBRARIES[$name]} " >/dev/null &&
+      continue
     packages+=("${SLABBIN_SYSTEM_PACKAGES[$name]}")
   done
   ((${#packages[@]})) || return 0
