@@ -74,7 +74,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--system", paramLabel = "A,A,...", split = ",",
             description = "Also replay C-driven in one process per system allocator, each"
                     + " preloaded: glibc, jemalloc, mimalloc, tcmalloc or NAME=/path/lib.so;"
-                    + " malloc, checked and unchecked slabbin timed in each.")
+                    + " malloc, checked and unchecked slabbin timed in each (a table of its own,"
+                    + " not in --json).")
     List<String> systems;
 
     @Override
@@ -92,6 +93,15 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("slabbin replay: " + e.getMessage());
             return 2;
+        }
+        List<SystemAllocators.Choice> choices = List.of();
+        if (systems != null) {
+            try {
+                choices = SystemAllocators.resolve(systems, err);
+            } catch (IllegalArgumentException e) {
+                err.println("slabbin replay: " + e.getMessage());
+                return 2;
+            }
         }
         // Parse every input first: a malformed trace stops everything before any result.
         List<Trace> loaded = new ArrayList<>();
@@ -149,18 +159,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
-        return systems == null ? 0 : compareSystems(out, err, files);
+        return systems == null ? 0 : compareSystems(out, err, choices, files);
     }
 
     /** {@code --system}: one process per allocator, then their table (see SystemAllocators). */
-    private int compareSystems(PrintStream out, PrintStream err, List<Path> files) {
-        List<SystemAllocators.Choice> choices;
-        try {
-            choices = SystemAllocators.resolve(systems, err);
-        } catch (IllegalArgumentException e) {
-            err.println("slabbin replay: " + e.getMessage());
-            return 2;
-        }
+    private int compareSystems(PrintStream out, PrintStream err,
+                               List<SystemAllocators.Choice> choices, List<Path> files) {
         List<String> head = List.of(Integer.toString(repeat), Integer.toString(warmup), verify,
                 classSizes == null ? "default" : String.join(",",
                         java.util.Arrays.stream(classSizes).mapToObj(Integer::toString).toList()));

@@ -89,6 +89,7 @@ class SystemAllocatorsTest {
         String[] r = CliRunner.run("replay", "--repeat", "1", "--warmup", "0", "--system",
                 "hoard", smallTrace().toString());
         assertEquals("2", r[0]);
+        assertEquals("", r[1], "refused before any replay");
         assertTrue(r[2].contains("--system: unknown allocator 'hoard'"), r[2]);
     }
 
