@@ -182,3 +182,37 @@ slabbin_valgrind_prerequisites() {
   echo "slabbin: valgrind not found and not installable here" >&2
   return 1
 }
+
+# The system allocators replay --system can preload: library file and the Debian package that
+# brings it.
+declare -A SLABBIN_SYSTEM_LIBRARIES=(
+  [jemalloc]=libjemalloc.so.2
+  [mimalloc]=libmimalloc.so.2
+  [tcmalloc]=libtcmalloc_minimal.so.4
+)
+declare -A SLABBIN_SYSTEM_PACKAGES=(
+  [jemalloc]=libjemalloc2
+  [mimalloc]=libmimalloc2.0
+  [tcmalloc]=libtcmalloc-minimal4
+)
+
+# slabbin_system_allocator_prerequisites NAME...: installs the Debian packages of the named
+# system allocators (glibc and NAME=/path entries need none) whose library is missing, with one
+# apt-get call when root; otherwise says which are skipped. Never fails: the replay skips an
+# allocator it cannot find, with a message.
+slabbin_system_allocator_prerequisites() {
+  local name packages=()
+  for name in "$@"; do
+    [[ -n ${SLABBIN_SYSTEM_PACKAGES[$name]:-} ]] || continue
+    # grep reads all of it (no -q): ldconfig must not die of SIGPIPE under pipefail.
+    ldconfig -p 2>/dev/null | grep "^[[:space:]]*${SLABBIN_SYSTEM_LIBRARIES[$name]} " >/dev/null &&
+      continue
+    packages+=("${SLABBIN_SYSTEM_PACKAGES[$name]}")
+  done
+  ((${#packages[@]})) || return 0
+  if ! slabbin_apt_install --no-install-recommends "${packages[@]}"; then
+    echo "slabbin: not root, no apt-get or the installation failed: not installing" \
+      "${packages[*]}; the replay skips those allocators" >&2
+  fi
+  return 0
+}

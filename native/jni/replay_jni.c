@@ -117,16 +117,17 @@ JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_plan(
     return rc;
 }
 
+/* replay_run; mode is its use_slabs: 0 malloc, 1 slabbin checked, REPLAY_SLABS_UNCHECKED. */
 JNIEXPORT jint JNICALL Java_io_github_slabbin_replay_NativeReplay_run(
     JNIEnv *env, jclass cls, jlong handle, jlongArray classSize, jintArray classOf, jlong limit,
-    jlong initialSlabBytes, jboolean slabs, jint flags, jlongArray result) {
+    jlong initialSlabBytes, jint mode, jint flags, jlongArray result) {
     (void)cls;
     held_t *h = (held_t *)(intptr_t)handle;
     classes_t k = {0};
     replay_result_t r;
     memset(&r, 0, sizeof(r));
     int rc = classes_in(env, &k, classSize, classOf, limit, initialSlabBytes);
-    if (rc == 0) rc = replay_run(&h->t, &k.c, slabs, flags, &r);
+    if (rc == 0) rc = replay_run(&h->t, &k.c, mode, flags, &r);
     classes_free(&k);
     jlong out[7] = {r.nanos, r.bad_event, r.reserved_peak, r.reserved_after_trim, r.slabs,
                     r.peak_footprint, r.peak_system_bytes};

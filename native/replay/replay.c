@@ -148,6 +148,7 @@ int replay_run(const replay_trace_t *t, const replay_classes_t *c, int use_slabs
         slabbin_options_init(&opt, (size_t)c->class_size[k], REPLAY_ALIGNMENT,
                              replay_slab_capacity(c->class_size[k]));
         opt.initial_slab_capacity = replay_initial_slab_capacity(c, c->class_size[k]);
+        opt.flags = use_slabs == REPLAY_SLABS_UNCHECKED ? SLABBIN_UNCHECKED : 0;
         if (opt.slab_capacity == 0) {
             rc = -1;
         } else if (slabbin_create_with(&s.slab[k], &opt) != SLABBIN_OK) {

@@ -50,6 +50,10 @@
 #define REPLAY_STEP_RESIZE 3 /* realloc from malloc to malloc: check, realloc() */
 #define REPLAY_STEP_MOVE 4   /* realloc otherwise: check, allocate, copy min(old, new), free */
 
+/* use_slabs of replay_run: through slabbin with its slab allocators created SLABBIN_UNCHECKED
+ * (any other non-zero value: checked, the default). */
+#define REPLAY_SLABS_UNCHECKED 2
+
 /* The class of a block served by the system allocator. */
 #define REPLAY_SYSTEM (-1)
 /* Slot alignment of every size class, bytes. */
@@ -142,7 +146,8 @@ int replay_plan(const replay_trace_t *t, const replay_classes_t *c, int use_slab
 
 /**
  * Replays the trace once, following its plan. use_slabs != 0 routes through slabbin (one
- * allocator per class, growing as c->initial_slab_bytes says), else everything goes to malloc.
+ * allocator per class, growing as c->initial_slab_bytes says; checked, or unchecked when use_slabs
+ * is REPLAY_SLABS_UNCHECKED), else everything goes to malloc.
  * flags: REPLAY_FULL, REPLAY_FOOTPRINT (or 0; 1 is REPLAY_FULL, so a boolean `full` works).
  * @return 0, -1 for an invalid argument, -2 when an allocator refused memory
  */

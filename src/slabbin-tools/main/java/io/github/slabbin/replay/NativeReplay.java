@@ -48,14 +48,23 @@ final class NativeReplay {
                            byte[] step, int[] blockClass);
 
     /**
-     * Replays once in C, slabs growing from {@code initialSlabBytes} (0: no growth), with
+     * Replays once in C through {@code mode} ({@link #MALLOC}, {@link #SLABS} checked slab
+     * allocators, {@link #SLABS_UNCHECKED}), slabs growing from {@code initialSlabBytes} (0: no
+     * growth), with
      * {@code flags} ({@link #FULL}, {@link #FOOTPRINT}). {@code result} (7 entries) receives
      * {nanos, badEvent (-1 = none), reservedPeak bytes, reservedAfterTrim bytes, slabs,
      * peakFootprint bytes, peakSystemBytes} (the last two with {@link #FOOTPRINT}, else 0).
      * Returns 0, -1 (invalid argument) or -2 (out of memory).
      */
     static native int run(long trace, long[] classSize, int[] classOf, long limit,
-                          long initialSlabBytes, boolean slabs, int flags, long[] result);
+                          long initialSlabBytes, int mode, int flags, long[] result);
+
+    /** {@link #run} through the process's {@code malloc} only. */
+    static final int MALLOC = 0;
+    /** {@link #run} through checked slab allocators (and malloc above the classes). */
+    static final int SLABS = 1;
+    /** {@code REPLAY_SLABS_UNCHECKED}: {@link #run} through unchecked slab allocators. */
+    static final int SLABS_UNCHECKED = 2;
 
     /** Frees what {@link #prepare} made. */
     static native void release(long trace);

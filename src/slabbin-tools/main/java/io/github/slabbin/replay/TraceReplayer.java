@@ -245,7 +245,7 @@ public final class TraceReplayer {
     private Run runC(Trace t, long handle, boolean slabs, int flags) {
         long[] r = new long[7];
         int rc = NativeReplay.run(handle, tables.sizes, tables.classOf, tables.limit,
-                initialSlabBytes, slabs, flags, r);
+                initialSlabBytes, slabs ? NativeReplay.SLABS : NativeReplay.MALLOC, flags, r);
         String what = "C-driven replay through " + (slabs ? "slabbin" : "malloc");
         if (rc != 0) {
             throw new ReplayException(t.name() + ": " + what + " failed: "

@@ -40,7 +40,9 @@ import picocli.CommandLine.Parameters;
                 "2:bad usage, or a trace was malformed, unreadable or empty (the others are"
                         + " replayed all the same)"})
 public final class ReplayCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "TRACE", description = "mtrace files to replay.")
+    @Parameters(arity = "0..*", paramLabel = "TRACE", description = "mtrace files to replay,"
+            + " or directories of them (*.mtrace, *.mtrace.gz: one trace per process, as"
+            + " scripts/record-trace writes).")
     List<Path> traces = new ArrayList<>();
 
     @Option(names = "--repeat", paramLabel = "N",
@@ -71,6 +73,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ReplayTuning tuning = new ReplayTuning();
 
+    @Option(names = "--system", paramLabel = "A,A,...", split = ",",
+            description = "Also replay C-driven in one process per system allocator, each"
+                    + " preloaded: glibc, jemalloc, mimalloc, tcmalloc or NAME=/path/lib.so;"
+                    + " malloc, checked and unchecked slabbin timed in each (a table of its own,"
+                    + " not in --json).")
+    List<String> systems;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -87,6 +96,15 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("slabbin replay: " + e.getMessage());
             return 2;
+        }
+        List<SystemAllocators.Choice> choices = List.of();
+        if (systems != null) {
+            try {
+                choices = SystemAllocators.resolve(systems, err);
+            } catch (IllegalArgumentException e) {
+                err.println("slabbin replay: " + e.getMessage());
+                return 2;
+            }
         }
         // Every input is read first; one that cannot be replayed gets its error in its row.
         List<TraceInput> inputs = TraceInput.load(traces);
@@ -149,7 +167,41 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
+        if (systems != null) {
+            exit = Math.max(exit, compareSystems(out, err, choices, inputs, firstSlab));
+        }
         return exit;
+    }
+
+    /** {@code --system}: one process per allocator, then their table (see SystemAllocators). */
+    private int compareSystems(PrintStream out, PrintStream err,
+                               List<SystemAllocators.Choice> choices, List<TraceInput> inputs,
+                               long firstSlab) {
+        List<String> head = List.of(Integer.toString(repeat), Integer.toString(warmup), verify,
+                classSizes == null ? "default" : String.join(",",
+                        java.util.Arrays.stream(classSizes).mapToObj(Integer::toString).toList()),
+                Long.toString(firstSlab));
+        List<String> args = inputs.stream().filter(in -> in.trace() != null && in.file() != null)
+                .map(in -> in.file().toAbsolutePath().toString()).toList();
+        if (args.isEmpty() && !traces.isEmpty()) {
+            return 2;
+        }
+        List<SystemAllocators.Row> rows = new ArrayList<>();
+        try {
+            for (SystemAllocators.Choice c : choices) {
+                rows.addAll(SystemAllocators.measure(c, head, args));
+            }
+        } catch (IOException e) {
+            err.println("slabbin replay: --system: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        if (!"-".equals(json)) {
+            SystemAllocators.printTable(out, rows);
+        }
+        return 0;
     }
 
     /** The options of this run, for the JSON output. */

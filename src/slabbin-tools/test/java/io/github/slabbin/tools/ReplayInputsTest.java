@@ -136,11 +136,13 @@ class ReplayInputsTest {
     }
 
     @Test
-    void folderIsRefusedInWords(@TempDir Path dir) throws IOException {
-        String[] r = replay(dir.toString(), good(dir).toString());
+    void folderWithoutTracesIsRefusedInWords(@TempDir Path dir) throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("no-traces"));
+        Files.writeString(folder.resolve("index.tsv"), "file\tpid\n");
+        String[] r = replay(folder.toString(), good(dir).toString());
         assertEquals("2", r[0], r[2]);
-        assertTrue(r[2].contains(": cannot read"), r[2]);
-        assertTrue(r[2].contains("is a directory"), r[2]);
+        assertTrue(r[2].contains(folder + ": cannot read"), r[2]);
+        assertTrue(r[2].contains("no *.mtrace or *.mtrace.gz file in directory"), r[2]);
         assertGoodReplayed(r[1]);
         assertInWords(r[2]);
     }
