@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Threads</h2>
  * An allocator is confined to the thread that created it (its owner): a call from any other
- * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
+ * thread throws {@link IllegalStateException} naming both threads. A shared allocator
+ * ({@link Builder#shared(boolean) shared(true)}) may be used by any number of threads, with
+ * per-thread magazines and a depot in front of the slabs. The memory of a slot may be
  * read and written from any thread, with the usual need for a happens-before edge.
  *
  * <h2>Lifecycle and the lifetime of addresses and views</h2>
@@ -132,9 +134,12 @@ public final class SlabAllocator implements AutoCloseable {
      * entering the magazine and verify those leaving it.
      */
     private final CallSites sites;
+    /** Shared mode: the magazines and depot every call goes to; null when confined. */
+    private final SharedSlabs shared;
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
-                          boolean checked, boolean debug, long maxReserved, int magazineSlots) {
+                          boolean checked, boolean debug, long maxReserved, int magazineSlots,
+                          boolean shared) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (slabCapacity < 1) {
             throw new IllegalArgumentException(
@@ -165,13 +170,15 @@ public final class SlabAllocator implements AutoCloseable {
         this.slabCapacity = slabCapacity;
         this.checked = checked;
         this.maxReservedBytes = maxReserved;
-        this.magazine = magazineSlots > 0 ? new long[magazineSlots] : null;
-        this.liveSet = magazineSlots > 0 && checked ? new LongHashTable() : null;
-        this.owner = Thread.currentThread();
+        this.magazine = magazineSlots > 0 && !shared ? new long[magazineSlots] : null;
+        this.liveSet = magazine != null && checked ? new LongHashTable() : null;
+        this.owner = shared ? null : Thread.currentThread();
         this.handle = h;
         this.sites = debug ? new CallSites() : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
+        this.shared = shared ? new SharedSlabs(this, h, layout.size(), checked, magazineSlots)
+                : null;
     }
 
     /**
@@ -216,6 +223,13 @@ public final class SlabAllocator implements AutoCloseable {
         // magazine path is in allocateSlow().
         long[] mag = magazine;
         if (mag == null) {
+            if (shared != null) {
+                try {
+                    return shared.allocate();
+                } finally {
+                    Reference.reachabilityFence(this);
+                }
+            }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
@@ -292,6 +306,13 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException as {@link #allocate()}
      */
     public long allocateZeroed() {
+        if (shared != null) {
+            try {
+                return shared.allocateZeroed();
+            } finally {
+                Reference.reachabilityFence(this);
+            }
+        }
         long h = liveHandle();
         try {
             if (magazine != null) {
@@ -321,6 +342,14 @@ public final class SlabAllocator implements AutoCloseable {
         // magazine path is in deallocateSlow().
         long[] mag = magazine;
         if (mag == null) {
+            if (shared != null) {
+                try {
+                    shared.deallocate(address);
+                } finally {
+                    Reference.reachabilityFence(this);
+                }
+                return;
+            }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
                 throw stateFailure();
@@ -401,6 +430,10 @@ public final class SlabAllocator implements AutoCloseable {
             return 0;
         }
         try {
+            if (shared != null) {
+                shared.allocate(addresses, offset, count);
+                return count;
+            }
             long[] mag = magazine;
             // The magazine's slots come first; the slabs' follow. They are taken in the other
             // order so that a refused batch leaves the array and the magazine as they were.
@@ -457,6 +490,10 @@ public final class SlabAllocator implements AutoCloseable {
             return;
         }
         try {
+            if (shared != null) {
+                shared.deallocate(addresses, offset, count);
+                return;
+            }
             long[] mag = magazine;
             if (mag == null) {
                 freeBatch(h, addresses, offset, count);
@@ -544,6 +581,10 @@ public final class SlabAllocator implements AutoCloseable {
     public void reset() {
         long h = liveHandle();
         try {
+            if (shared != null) {
+                shared.reset();
+                return;
+            }
             if (magazine != null) {
                 cached = 0;
                 live = 0;
@@ -571,6 +612,9 @@ public final class SlabAllocator implements AutoCloseable {
     public long trim() {
         long h = liveHandle();
         try {
+            if (shared != null) {
+                return shared.trim();
+            }
             if (magazine != null) {
                 if (sites != null) {
                     verifyCached(h, 0, cached);
@@ -595,6 +639,13 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public SlabStats stats() {
         long h = liveHandle();
+        if (shared != null) {
+            try {
+                return shared.stats();
+            } finally {
+                Reference.reachabilityFence(this);
+            }
+        }
         NativeStats n;
         try {
             n = NativeStats.read(h);
@@ -678,7 +729,7 @@ public final class SlabAllocator implements AutoCloseable {
     /**
      * The thread this allocator is confined to.
      *
-     * @return the thread that created it
+     * @return the thread that created it; null for a shared allocator
      */
     public Thread owner() {
         return owner;
@@ -801,6 +852,15 @@ public final class SlabAllocator implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (shared != null) {
+            String described = toString();
+            shared.close(() -> {
+                handle = 0;
+                state.close(described);
+                cleanable.clean();
+            });
+            return;
+        }
         if (Thread.currentThread() != owner) {
             throw stateFailure();
         }
@@ -818,7 +878,7 @@ public final class SlabAllocator implements AutoCloseable {
      * @return true once closed
      */
     public boolean isClosed() {
-        return handle == 0;
+        return shared != null ? shared.isClosed() : handle == 0;
     }
 
     @Override
@@ -826,7 +886,8 @@ public final class SlabAllocator implements AutoCloseable {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
                 + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.length)
-                + (handle == 0 ? " (closed)" : "");
+                + (shared == null ? "" : " shared")
+                + (isClosed() ? " (closed)" : "");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -837,6 +898,10 @@ public final class SlabAllocator implements AutoCloseable {
      */
     private long liveHandle() {
         long h = handle;
+        if (shared != null) {
+            shared.requireOpen();
+            return h;
+        }
         if (Thread.currentThread() != owner || h == 0) {
             throw stateFailure();
         }
@@ -845,6 +910,9 @@ public final class SlabAllocator implements AutoCloseable {
 
     /** What {@link #deallocate(long)} would say of an address; nothing is read or changed. */
     private int check(long h, long address) {
+        if (shared != null) {
+            return shared.check(address);
+        }
         if (liveSet != null && !liveSet.contains(address)) {
             return magazineReason(h, address);
         }
@@ -941,7 +1009,7 @@ public final class SlabAllocator implements AutoCloseable {
         return sites == null ? "" : sites.describe(address);
     }
 
-    private IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
+    IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
         long a = addresses[offset + i];
         String why = reason(code);
         if (code == SlabbinNative.EDOUBLEFREE) {
@@ -978,7 +1046,7 @@ public final class SlabAllocator implements AutoCloseable {
         return new IllegalStateException(this + " is closed");
     }
 
-    private RuntimeException allocationFailure(long h, long code) {
+    RuntimeException allocationFailure(long h, long code) {
         if (code == SlabbinNative.ECORRUPT) {
             long[] found = new long[2];
             long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
@@ -992,14 +1060,14 @@ public final class SlabAllocator implements AutoCloseable {
                     + "; nothing was allocated and the free list was rebuilt");
             return sites == null || slot == 0 ? e : sites.attach(e, slot);
         }
-        SlabStats s = stats();
+        NativeStats s = NativeStats.read(h);
         throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
                 + (s.initialSlabCapacity() < s.slabCapacity() ? "at most " : "") + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
                 + " (" + s.reservedBytes() + " bytes in " + s.slabCount() + " slabs reserved"
                 + (maxReservedBytes > 0 ? ", cap " + maxReservedBytes + " bytes" : "") + ")");
     }
 
-    private IllegalArgumentException addressFailure(int code, long address) {
+    IllegalArgumentException addressFailure(int code, long address) {
         IllegalArgumentException e = new IllegalArgumentException(String.format(
                 "0x%x is not a live slot of %s: %s%s", address, this, reason(code),
                 describeSites(address)));
@@ -1112,6 +1180,7 @@ public final class SlabAllocator implements AutoCloseable {
         private Boolean debug;
         private long maxReservedBytes;
         private int magazineSlots;
+        private boolean shared;
 
         private Builder(SlotLayout layout) {
             this.layout = layout;
@@ -1220,6 +1289,51 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
+         * Shared mode (default false: confined to the thread that calls {@link #build()}): every
+         * method, {@code close()} included, may be called from any thread, and a slot allocated on
+         * one thread may be freed on another. The layer of Bonwick and Adams ("Magazines and
+         * Vmem", USENIX 2001) sits in front of the slabs: each platform thread keeps a loaded and
+         * a previous magazine of {@link #magazine(int) magazine} slots (default 64), exchanges
+         * whole magazines with a depot guarded by one lock (a locked stack pair, so free of ABA),
+         * and the depot refills and flushes magazines with one batch call each. Most calls take
+         * no lock and make no native call.
+         *
+         * <ul>
+         *   <li>Threads: up to {@code max(16, 4 * processors)} platform threads get a pair of
+         *       their own; virtual threads (JDK 21+) and threads beyond the bound share one
+         *       striped pair per processor, each used under a lock, so no virtual thread pins a
+         *       magazine. The slots of a thread that ended go back at the latest on
+         *       {@link SlabAllocator#trim()}, {@link SlabAllocator#reset()} or
+         *       {@link SlabAllocator#close()}, or when a new thread needs a pair at the bound.
+         *   <li>Checked mode: a per-slot state (live or free) that every thread sees, changed by
+         *       compare-and-set, refuses a foreign or interior address and a double free at the
+         *       call that makes it, with the messages of confined mode, also for a slot that sits
+         *       in some thread's magazine; of two racing frees of one slot exactly one wins.
+         *   <li>{@link SlabAllocator#close()}, {@link SlabAllocator#reset()},
+         *       {@link SlabAllocator#trim()} and {@link SlabAllocator#stats()} are exclusive: they
+         *       wait until the calls in progress end, and calls that start meanwhile wait for
+         *       them to finish (after {@code close()} they throw {@link IllegalStateException});
+         *       each call in progress marks itself with one volatile store in a field of its own
+         *       thread. {@code trim()} returns every magazine's slots to the slabs first;
+         *       {@code reset()} empties every magazine.
+         *   <li>{@link SlabStats#liveSlots()} counts the slots held by callers;
+         *       {@link SlabStats#magazineSlots()} the free slots in all magazines (threads' and
+         *       depot's); {@link SlabStats#peakLiveSlots()} is the core's peak of slots out of the
+         *       slabs, those in magazines included (an upper bound of the callers' peak).
+         *   <li>Not available: debug mode ({@code debug(true)} is refused; the system property
+         *       {@value #DEBUG_PROPERTY} does not apply). {@link SlabAllocator#owner()} is null.
+         *       The native handle must not be used by C while Java threads call the allocator.
+         * </ul>
+         *
+         * @param on whether the allocator is shared
+         * @return this builder
+         */
+        public Builder shared(boolean on) {
+            this.shared = on;
+            return this;
+        }
+
+        /**
          * Debug mode, for hunting bugs in the code that uses the allocator (default: off, or on
          * when the system property {@value #DEBUG_PROPERTY} is {@code true} at {@link #build()}
          * and {@code checked(false)} was not asked for). Debug mode implies checked mode and adds:
@@ -1263,14 +1377,18 @@ public final class SlabAllocator implements AutoCloseable {
          */
         public SlabAllocator build() {
             boolean debugOn = debug != null ? debug
-                    : checked && Boolean.getBoolean(DEBUG_PROPERTY);
+                    : checked && !shared && Boolean.getBoolean(DEBUG_PROPERTY);
             if (debugOn && !checked) {
                 throw new IllegalArgumentException("debug mode implies checked mode:"
                         + " debug(true) cannot be combined with checked(false)");
             }
+            if (shared && debugOn) {
+                throw new IllegalArgumentException("debug mode is not available in shared mode:"
+                        + " debug(true) cannot be combined with shared(true)");
+            }
             return new SlabAllocator(layout, slabCapacity,
                     initialSlabCapacity == 0 ? slabCapacity : initialSlabCapacity, checked,
-                    debugOn, maxReservedBytes, magazineSlots);
+                    debugOn, maxReservedBytes, magazineSlots, shared);
         }
     }
 }
