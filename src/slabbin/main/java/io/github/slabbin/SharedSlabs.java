@@ -67,11 +67,16 @@ final class SharedSlabs implements Depot.Failure {
         int cpus = Runtime.getRuntime().availableProcessors();
         this.maxPairs = Math.max(16, 4 * cpus);
         int size = rounds > 0 ? rounds : DEFAULT_ROUNDS;
-        this.depot = new Depot(handle, size, Math.max(4, 2 * cpus), states);
+        this.depot = new Depot(handle, size, maxFull(), states);
         this.stripes = new ThreadMagazines[cpus];
         for (int i = 0; i < cpus; i++) {
             stripes[i] = new ThreadMagazines(null, size);
         }
+    }
+
+    /** Full magazines the depot keeps at most: {@code max(4, 2 * processors)}. */
+    static int maxFull() {
+        return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     // ---- calls of any thread -----------------------------------------------------------------
