@@ -14,14 +14,39 @@ import java.util.concurrent.locks.ReentrantLock;
  * contended.
  */
 final class Depot {
-    /** A magazine: a stack of free slot addresses ("rounds"), top at {@code count - 1}. */
+    /**
+     * A generation of a shared allocator's slots: a new one begins at every reset (which frees
+     * every slot, so every magazine's slots of an older generation are stale) and a sentinel marks
+     * the closed allocator. Compared by identity.
+     */
+    static final class Epoch {
+        /** Checked mode: the slot states of this generation; null when unchecked (or closed). */
+        final SlotStates states;
+
+        Epoch(SlotStates states) {
+            this.states = states;
+        }
+    }
+
+    /**
+     * A magazine: a stack of free slot addresses ("rounds"), top at {@code count - 1}, and in
+     * checked mode each slot's {@link SlotStates} number at the same index.
+     */
     static final class Magazine {
         final long[] rounds;
+        /** Checked mode: the state numbers of the rounds; null when unchecked. */
+        final int[] numbers;
         /** Slots held, 0 to {@code rounds.length}. */
         int count;
+        /**
+         * The generation of the slots held: they are free slots only while it is the current
+         * one; their state numbers are of its {@link Epoch#states}.
+         */
+        Epoch epoch;
 
-        Magazine(int size) {
+        Magazine(int size, boolean checked) {
             this.rounds = new long[size];
+            this.numbers = checked ? new int[size] : null;
         }
     }
 
@@ -33,16 +58,34 @@ final class Depot {
     private final int maxFull;
     private final ArrayDeque<Magazine> full = new ArrayDeque<>();
     private final ArrayDeque<Magazine> empty = new ArrayDeque<>();
-    /** Checked mode: the slot states, entered as slots arrive; null when unchecked. */
-    private final SlotStates states;
+    /** Checked magazines (with state numbers). */
+    private final boolean checked;
+    /** The current generation; every full magazine of the depot belongs to it. */
+    private Epoch epoch;
     /** The native allocator, 0 once closed. */
     private long handle;
 
-    Depot(long handle, int rounds, int maxFull, SlotStates states) {
+    Depot(long handle, int rounds, int maxFull, Epoch epoch, boolean checked) {
         this.handle = handle;
         this.rounds = rounds;
         this.maxFull = maxFull;
-        this.states = states;
+        this.epoch = epoch;
+        this.checked = checked;
+    }
+
+    /** A reset began a generation: the depot's full magazines are stale; lock held. */
+    void begin(Epoch next) {
+        for (Magazine m : full) {
+            m.count = 0;
+        }
+        empty.addAll(full);
+        full.clear();
+        epoch = next;
+    }
+
+    /** An empty magazine of {@link #rounds} slots. */
+    Magazine newMagazine() {
+        return new Magazine(rounds, checked);
     }
 
     /** The native allocator, or 0 once closed; lock held. */
@@ -84,10 +127,11 @@ final class Depot {
                 r[i] = r[j];
                 r[j] = t;
             }
-            if (states != null) {
-                states.arrived(r, got);
+            if (checked) {
+                epoch.states.arrived(r, spent.numbers, got);
             }
             spent.count = got;
+            spent.epoch = epoch;
             return spent;
         } finally {
             lock.unlock();
@@ -101,10 +145,19 @@ final class Depot {
     Magazine emptyFor(Magazine filled, Failure failure) {
         lock.lock();
         try {
+            if (filled.epoch != epoch) {                // stale since a reset: drop the slots
+                filled.count = 0;
+                filled.epoch = epoch;
+                return filled;
+            }
             if (full.size() < maxFull) {
                 full.push(filled);
                 Magazine m = empty.poll();
-                return m != null ? m : new Magazine(rounds);
+                if (m == null) {
+                    m = newMagazine();
+                }
+                m.epoch = epoch;
+                return m;
             }
             flush(filled, failure);
             return filled;
@@ -113,8 +166,15 @@ final class Depot {
         }
     }
 
-    /** Returns a magazine's slots to the slabs (bottom first) and empties it; lock held. */
+    /**
+     * Returns a magazine's slots to the slabs (bottom first) and empties it; the slots of a stale
+     * magazine are dropped (the reset freed them). Lock held.
+     */
     void flush(Magazine m, Failure failure) {
+        if (m.epoch != epoch) {
+            m.count = 0;
+            m.epoch = epoch;
+        }
         if (m.count > 0) {
             long h = requireOpen(failure);
             long r = SlabbinNative.deallocateBatch(h, m.rounds, 0, m.count);
@@ -125,19 +185,10 @@ final class Depot {
         }
     }
 
-    /** Exclusive phase: every full magazine of the depot back to the slabs; lock held. */
+    /** Trim: every full magazine of the depot back to the slabs; lock held. */
     void flushAll(Failure failure) {
         for (Magazine m : full) {
             flush(m, failure);
-        }
-        empty.addAll(full);
-        full.clear();
-    }
-
-    /** Exclusive phase, reset: the depot's magazines are emptied (the slabs free them); lock held. */
-    void forgetAll() {
-        for (Magazine m : full) {
-            m.count = 0;
         }
         empty.addAll(full);
         full.clear();

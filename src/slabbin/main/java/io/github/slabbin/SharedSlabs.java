@@ -19,23 +19,25 @@ import java.util.function.Supplier;
  * core (refills with {@code slabbin_alloc_upto}, flushes with {@code slabbin_free_batch}), under
  * its lock. In checked mode, {@link SlotStates} holds every slot's state for all threads.
  *
- * <p>Phases instead of a lock per call: {@link #phase} is {@link #OPEN}, {@link #EXCLUSIVE}
- * (trim, reset or stats in progress) or {@link #CLOSED}. A call sets its pair's active flag, then
- * reads the phase; if not open it clears the flag and waits for the exclusive call to end (or
- * throws {@link IllegalStateException} once closed). An exclusive call sets the phase, then waits
- * until every pair's flag is clear; then it alone touches the magazines, the depot and the core.
- * So a close never destroys the core under a running call, and a call that starts after it
- * throws. The cost per call is one volatile store and one volatile load, on fields no other
- * thread writes in the open phase.
+ * <p>No lock and no fence per call: a call reads the current {@link Depot.Epoch} (one volatile
+ * load) and compares it with its pair's. A reset begins a new epoch (the magazines' slots of older
+ * ones are dropped by their threads at their next call, or by the reset itself for pairs it can
+ * touch); {@code close()} installs {@link #CLOSED}, after which every call throws
+ * {@link IllegalStateException}. Why this is safe without waiting for running calls: a call works
+ * on the Java heap only (its magazines, the slot states) except where it enters the depot, and
+ * every native call is made under the depot lock after checking that the core still exists. The
+ * one call that writes slot memory outside that lock, {@code allocateZeroed}, marks itself
+ * ({@link ThreadMagazines#markActive()}, a volatile store) and close waits for such marks. A call
+ * that overlaps {@code close()} or {@code reset()} is ordered before it: a slot it returns is
+ * freed by it.
  *
- * <p>A pair whose thread has ended keeps its slots until a trim, reset or close (which empty every
- * pair) or until a new thread needs a pair and the bound is reached (the ended pairs' slots then
- * go back to the slabs).
+ * <p>A pair whose thread has ended keeps its slots until a trim, reset or close, or until a new
+ * thread needs a pair and the bound is reached (the ended pairs' slots then go back to the
+ * slabs).
  */
 final class SharedSlabs implements Depot.Failure {
-    static final int OPEN = 0;
-    static final int EXCLUSIVE = 1;
-    static final int CLOSED = 2;
+    /** The epoch of a closed allocator. */
+    static final Depot.Epoch CLOSED = new Depot.Epoch(null);
     /** Slots per magazine when the builder gives no magazine size. */
     static final int DEFAULT_ROUNDS = 64;
 
@@ -44,33 +46,43 @@ final class SharedSlabs implements Depot.Failure {
     /** The facade, for its messages only (threads' pairs never refer to it). */
     private final SlabAllocator allocator;
     private final Depot depot;
-    /** Checked mode: every slot's state; null when unchecked. */
-    private final SlotStates states;
+    private final boolean checked;
     /** Bytes per slot, for allocateZeroed. */
     private final long slotSize;
     /** Pairs of platform threads at most. */
     private final int maxPairs;
-    /** {@link #OPEN}, {@link #EXCLUSIVE} or {@link #CLOSED}; written holding {@link #exclusive}. */
-    private volatile int phase;
-    /** Held by every exclusive call, so they run one at a time; waiting calls block on it. */
+    /** The current generation of slots, or {@link #CLOSED}; written holding {@link #exclusive}. */
+    private volatile Depot.Epoch current;
+    /** Held by reset, trim, stats and close, so they run one at a time. */
     private final Object exclusive = new Object();
     /** The pairs of platform threads (guarded by the depot lock). */
     private final List<ThreadMagazines> pairs = new ArrayList<>();
     /** The striped pairs of virtual threads and of threads beyond the bound. */
     private final ThreadMagazines[] stripes;
+    /**
+     * The fast way from a thread to its pair: the pair of a platform thread sits at the home
+     * index of its thread id when that was free at registration (elements written under the depot
+     * lock; a reader compares the pair's final {@code thread} with itself, so a stale or racing
+     * read only sends it to {@link #mine}). {@link ThreadLocal#get()} alone costs more than the
+     * rest of a magazine call.
+     */
+    private final ThreadMagazines[] byId;
+    /** Every thread's pair (own or stripe), for threads not found in {@link #byId}. */
     private final ThreadLocal<ThreadMagazines> mine = ThreadLocal.withInitial(this::register);
 
     SharedSlabs(SlabAllocator allocator, long handle, long slotSize, boolean checked, int rounds) {
         this.allocator = allocator;
         this.slotSize = slotSize;
-        this.states = checked ? new SlotStates() : null;
+        this.checked = checked;
         int cpus = Runtime.getRuntime().availableProcessors();
         this.maxPairs = Math.max(16, 4 * cpus);
-        int size = rounds > 0 ? rounds : DEFAULT_ROUNDS;
-        this.depot = new Depot(handle, size, maxFull(), states);
+        this.current = newEpoch();
+        this.depot = new Depot(handle, rounds > 0 ? rounds : DEFAULT_ROUNDS, maxFull(), current,
+                checked);
+        this.byId = new ThreadMagazines[Integer.highestOneBit(4 * maxPairs - 1)];
         this.stripes = new ThreadMagazines[cpus];
         for (int i = 0; i < cpus; i++) {
-            stripes[i] = new ThreadMagazines(null, size);
+            stripes[i] = new ThreadMagazines(null, depot);
         }
     }
 
@@ -79,67 +91,98 @@ final class SharedSlabs implements Depot.Failure {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
 
+    private Depot.Epoch newEpoch() {
+        return new Depot.Epoch(checked ? new SlotStates() : null);
+    }
+
     // ---- calls of any thread -----------------------------------------------------------------
 
     long allocate() {
-        ThreadMagazines c = enter();
+        ThreadMagazines c = pair();
         try {
             return take(c);
         } finally {
-            c.leave();
+            c.unlock();
         }
     }
 
     long allocateZeroed() {
-        ThreadMagazines c = enter();
+        ThreadMagazines c = pair();
         try {
             long address = take(c);
-            SlabbinNative.zero(address, slotSize);
+            c.markActive();
+            try {
+                if (current == CLOSED) {
+                    throw closed();
+                }
+                SlabbinNative.zero(address, slotSize);
+            } finally {
+                c.clearActive();
+            }
             return address;
         } finally {
-            c.leave();
+            c.unlock();
         }
     }
 
+    /** Pops a slot of the current generation, through the depot if needed. */
     private long take(ThreadMagazines c) {
-        Depot.Magazine m = c.loaded;
-        if (m.count == 0) {
-            m = c.forAllocation(depot, this);
+        while (true) {
+            Depot.Magazine m = c.loaded;
+            if (m.count == 0) {
+                m = c.forAllocation(depot, this);
+            }
+            Depot.Epoch e = c.epoch;
+            if (m.epoch == e) {
+                int n = --m.count;
+                if (checked) {
+                    e.states.handOut(m.numbers[n]);
+                }
+                return m.rounds[n];
+            }
+            sync(c);            // a reset came between this call's start and its refill
         }
-        long address = m.rounds[--m.count];
-        if (states != null) {
-            states.handOut(address);
-        }
-        return address;
     }
 
-    private void put(ThreadMagazines c, long address) {
+    /** Pushes a freed slot and (checked mode) its state number. */
+    private void put(ThreadMagazines c, long address, int number) {
         Depot.Magazine m = c.loaded;
         if (m.count == m.rounds.length) {
             m = c.forFree(depot, this);
         }
-        m.rounds[m.count++] = address;
+        if (m.epoch != c.epoch) {
+            sync(c);            // a reset came during this call: it freed the slot already
+            return;
+        }
+        int n = m.count++;
+        m.rounds[n] = address;
+        if (checked) {
+            m.numbers[n] = number;
+        }
     }
 
     void deallocate(long address) {
-        ThreadMagazines c = enter();
+        ThreadMagazines c = pair();
         try {
-            if (states != null) {
-                int rc = states.free(address);
-                if (rc != SlabbinNative.OK) {
-                    throw allocator.addressFailure(reason(rc, address), address);
-                }
-            }
-            put(c, address);
+            put(c, address, checked ? freeState(c.epoch, address) : 0);
         } finally {
-            c.leave();
+            c.unlock();
         }
+    }
+
+    /** Checked mode: frees the slot's state, or throws the refusal; returns its state number. */
+    private int freeState(Depot.Epoch e, long address) {
+        int n = e.states.free(address);
+        if (n < 0) {
+            throw allocator.addressFailure(reason(address), address);
+        }
+        return n;
     }
 
     /** All or nothing: on a failure the slots taken go back and the array is unchanged. */
     void allocate(long[] addresses, int offset, int count) {
         long[] got = new long[count];
-        ThreadMagazines c = enter();
+        ThreadMagazines c = pair();
         try {
             int i = 0;
             try {
@@ -149,110 +192,121 @@ final class SharedSlabs implements Depot.Failure {
             } catch (RuntimeException | Error e) {
                 while (i > 0) {
                     long a = got[--i];
-                    if (states != null) {
-                        states.free(a);
-                    }
-                    put(c, a);
+                    put(c, a, checked ? c.epoch.states.free(a) : 0);
                 }
                 throw e;
             }
             System.arraycopy(got, 0, addresses, offset, count);
         } finally {
-            c.leave();
+            c.unlock();
         }
     }
 
     /** Checked mode: the whole batch is validated (and marked free) before any slot is cached. */
     void deallocate(long[] addresses, int offset, int count) {
-        ThreadMagazines c = enter();
+        ThreadMagazines c = pair();
         try {
-            if (states != null) {
+            int[] numbers = new int[count];
+            if (checked) {
+                SlotStates states = c.epoch.states;
                 for (int i = 0; i < count; i++) {
                     long a = addresses[offset + i];
-                    int rc = states.free(a);
-                    if (rc != SlabbinNative.OK) {
+                    int n = states.free(a);
+                    if (n < 0) {
                         for (int j = 0; j < i; j++) {
-                            states.unfree(addresses[offset + j]);
+                            states.handOut(numbers[j]);
                         }
-                        throw allocator.batchFailure(addresses, offset, i, reason(rc, a));
+                        throw allocator.batchFailure(addresses, offset, i, reason(a));
                     }
+                    numbers[i] = n;
                 }
             }
             for (int i = 0; i < count; i++) {
-                put(c, addresses[offset + i]);
+                put(c, addresses[offset + i], numbers[i]);
             }
         } finally {
-            c.leave();
+            c.unlock();
         }
     }
 
     /** What {@link #deallocate(long)} would say of the address; nothing changes. */
     int check(long address) {
-        ThreadMagazines c = enter();
-        try {
-            if (states == null) {
-                return coreCheck(address);
-            }
-            int rc = states.status(address);
-            return rc == SlotStates.ABSENT ? reason(rc, address) : rc;
-        } finally {
-            c.leave();
+        Depot.Epoch e = open();
+        if (checked && e.states.status(address) == SlabbinNative.OK) {
+            return SlabbinNative.OK;
         }
+        return checked ? reason(address) : coreCheck(address);
+    }
+
+    /** The current epoch; throws {@link IllegalStateException} once closed. */
+    private Depot.Epoch open() {
+        Depot.Epoch e = current;
+        if (e == CLOSED) {
+            throw closed();
+        }
+        return e;
     }
 
     /** Throws {@link IllegalStateException} once closed (for the accessors). */
     void requireOpen() {
-        if (phase == CLOSED) {
-            throw closed();
-        }
+        open();
     }
 
     boolean isClosed() {
-        return phase == CLOSED;
+        return current == CLOSED;
     }
 
-    // ---- exclusive calls ---------------------------------------------------------------------
+    // ---- reset, trim, stats, close: one at a time ------------------------------------------
 
-    /** Frees every slot: every magazine is emptied, then the core resets. */
+    /**
+     * Frees every slot: a new epoch begins, the depot's, the stripes', the ended threads' and the
+     * caller's magazines are emptied now, the other threads' at their next call.
+     */
     void reset() {
-        exclusively(() -> {
-            for (ThreadMagazines c : allPairs()) {
-                c.loaded.count = 0;
-                c.previous.count = 0;
-            }
-            depot.forgetAll();
+        maintain(() -> {
+            Depot.Epoch next = newEpoch();
+            depot.begin(next);
             SlabbinNative.reset(depot.handle());
-            if (states != null) {
-                states.clear();
+            current = next;
+            for (ThreadMagazines c : touchable()) {
+                c.join(next);
             }
-            pairs.removeIf(ThreadMagazines::ended);
+            dropEnded();
             return null;
         });
     }
 
-    /** Every magazine's slots go back to the slabs, then the core releases the empty slabs. */
+    /**
+     * The magazines of the depot, the stripes, the ended threads and the caller go back to the
+     * slabs, then the core releases every slab that holds no live slot. Other running threads
+     * keep their magazines (and so the slabs of those slots).
+     */
     long trim() {
-        return exclusively(() -> {
-            for (ThreadMagazines c : allPairs()) {
+        return maintain(() -> {
+            for (ThreadMagazines c : touchable()) {
                 depot.flush(c.previous, this);
                 depot.flush(c.loaded, this);
             }
             depot.flushAll(this);
             long released = SlabbinNative.trim(depot.handle());
-            if (states != null) {
-                states.retainLive();
-            }
-            pairs.removeIf(ThreadMagazines::ended);
+            dropEnded();
             return released;
         });
     }
 
-    /** Exact statistics: the core's, with the slots in magazines counted apart from live ones. */
+    /**
+     * The core's statistics, with the slots in magazines counted apart from live ones; exact
+     * when no other call runs meanwhile (the other threads' magazines are read without waiting).
+     */
     SlabStats stats() {
-        return exclusively(() -> {
+        return maintain(() -> {
+            Depot.Epoch e = current;
             long held = depot.held();
-            for (ThreadMagazines c : allPairs()) {
-                held += c.held();
+            for (ThreadMagazines c : pairs) {
+                held += c.held(e);
+            }
+            for (ThreadMagazines c : stripes) {
+                held += c.held(e);
             }
             NativeStats n = NativeStats.read(depot.handle());
             return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
@@ -262,16 +316,32 @@ final class SharedSlabs implements Depot.Failure {
     }
 
     /**
-     * Closes: later calls throw, calls in progress finish, then {@code destroy} runs (once).
-     * Idempotent.
+     * Closes: later calls throw, a running {@code allocateZeroed} finishes its write, then
+     * {@code destroy} runs (once). Idempotent.
      */
     void close(Runnable destroy) {
         synchronized (exclusive) {
-            if (phase == CLOSED) {
+            if (current == CLOSED) {
                 return;
             }
-            phase = CLOSED;
-            awaitQuiescence();
+            current = CLOSED;
+            List<ThreadMagazines> all;
+            depot.lock.lock();
+            try {
+                all = new ArrayList<>(pairs);
+            } finally {
+                depot.lock.unlock();
+            }
+            all.addAll(List.of(stripes));
+            for (ThreadMagazines c : all) {
+                for (int spins = 0; c.inUse(); spins++) {
+                    if (spins < 100) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
+                }
+            }
             depot.lock.lock();
             try {
                 depot.closed();
@@ -285,40 +355,43 @@ final class SharedSlabs implements Depot.Failure {
 
     // ---- machinery ---------------------------------------------------------------------------
 
-    /** The calling thread's pair, in use; waits out an exclusive call, throws once closed. */
-    private ThreadMagazines enter() {
-        ThreadMagazines c = mine.get();
-        c.enter();
-        if (phase != OPEN) {
-            waitForOpen(c);
+    /**
+     * The calling thread's pair (a stripe: locked), in the current epoch; throws once closed.
+     */
+    private ThreadMagazines pair() {
+        Thread t = Thread.currentThread();
+        ThreadMagazines c = byId[(int) t.getId() & (byId.length - 1)];
+        if (c == null || c.thread != t) {
+            c = mine.get();
+        }
+        c.lock();
+        if (current != c.epoch) {
+            try {
+                sync(c);
+            } catch (RuntimeException e) {
+                c.unlock();
+                throw e;
+            }
         }
         return c;
     }
 
-    private void waitForOpen(ThreadMagazines c) {
-        while (true) {
-            c.leave();
-            if (phase == CLOSED) {
-                throw closed();
-            }
-            synchronized (exclusive) {
-                // the exclusive call that set the phase has ended
-            }
-            c.enter();
-            if (phase == OPEN) {
-                return;
-            }
-        }
+    /** The pair joins the current epoch; throws once closed. */
+    private void sync(ThreadMagazines c) {
+        c.join(open());
     }
 
-    private <T> T exclusively(Supplier<T> work) {
+    /**
+     * Runs a reset, trim or stats: one at a time, with the stripes' locks (taken before the
+     * depot lock, as calls take them) and the depot lock held.
+     */
+    private <T> T maintain(Supplier<T> work) {
         synchronized (exclusive) {
-            if (phase == CLOSED) {
-                throw closed();
+            open();
+            for (ThreadMagazines s : stripes) {
+                s.lock();
             }
-            phase = EXCLUSIVE;
             try {
-                awaitQuiescence();
                 depot.lock.lock();
                 try {
                     return work.get();
@@ -326,36 +399,26 @@ final class SharedSlabs implements Depot.Failure {
                     depot.lock.unlock();
                 }
             } finally {
-                phase = OPEN;
-            }
-        }
-    }
-
-    /** Waits until no call is inside (phase already set). */
-    private void awaitQuiescence() {
-        List<ThreadMagazines> all;
-        depot.lock.lock();
-        try {
-            all = allPairs();
-        } finally {
-            depot.lock.unlock();
-        }
-        for (ThreadMagazines c : all) {
-            for (int spins = 0; c.inUse(); spins++) {
-                if (spins < 100) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
+                for (ThreadMagazines s : stripes) {
+                    s.unlock();
                 }
             }
         }
     }
 
-    /** Every pair: the threads' and the stripes; depot lock held. */
-    private List<ThreadMagazines> allPairs() {
-        List<ThreadMagazines> all = new ArrayList<>(pairs);
-        all.addAll(List.of(stripes));
-        return all;
+    /**
+     * The pairs no other thread is using: the stripes (locked), the ended threads' and the
+     * caller's own; depot lock held.
+     */
+    private List<ThreadMagazines> touchable() {
+        List<ThreadMagazines> out = new ArrayList<>(List.of(stripes));
+        Thread me = Thread.currentThread();
+        for (ThreadMagazines c : pairs) {
+            if (c.thread == me || c.ended()) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** A new thread's pair: its own within the bound, else a stripe. */
@@ -368,8 +431,12 @@ final class SharedSlabs implements Depot.Failure {
                     reclaimEnded();
                 }
                 if (pairs.size() < maxPairs) {
-                    ThreadMagazines c = new ThreadMagazines(t, depot.rounds);
+                    ThreadMagazines c = new ThreadMagazines(t, depot);
                     pairs.add(c);
+                    int home = (int) t.getId() & (byId.length - 1);
+                    if (byId[home] == null || byId[home].ended()) {
+                        byId[home] = c;
+                    }
                     return c;
                 }
             } finally {
@@ -379,31 +446,41 @@ final class SharedSlabs implements Depot.Failure {
         return stripes[(int) Math.floorMod(t.getId(), (long) stripes.length)];
     }
 
+    /** Forgets the pairs of ended threads (emptied before); depot lock held. */
+    private void dropEnded() {
+        pairs.removeIf(ThreadMagazines::ended);
+        for (int i = 0; i < byId.length; i++) {
+            if (byId[i] != null && byId[i].ended()) {
+                byId[i] = null;
+            }
+        }
+    }
+
     /** The pairs of ended threads give their slots back to the slabs; depot lock held. */
     private void reclaimEnded() {
         if (depot.handle() == 0) {
             return;
         }
-        pairs.removeIf(c -> {
-            if (!c.ended()) {
-                return false;
+        for (ThreadMagazines c : pairs) {
+            if (c.ended()) {
+                depot.flush(c.previous, this);
+                depot.flush(c.loaded, this);
             }
-            depot.flush(c.previous, this);
-            depot.flush(c.loaded, this);
-            return true;
-        });
+        }
+        dropEnded();
     }
 
-    /** The reason for refusing an address: ABSENT from the states goes to the core. */
-    private int reason(int rc, long address) {
-        if (rc != SlotStates.ABSENT) {
-            return rc;
-        }
+    /**
+     * Why an address that is not a live slot is refused, from the core's owner lookup: foreign,
+     * interior, or (free in the slabs, or in a magazine, which the core counts as allocated)
+     * double free.
+     */
+    private int reason(long address) {
         int core = coreCheck(address);
         return core == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : core;
     }
 
-    /** The core's check of an address, under the depot lock (the caller is inside a call). */
+    /** The core's check of an address, under the depot lock. */
     private int coreCheck(long address) {
         depot.lock.lock();
         try {

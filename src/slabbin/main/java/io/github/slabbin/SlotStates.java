@@ -25,8 +25,11 @@ final class SlotStates {
     static final int FREE = 0;
     /** The slot is held by the caller. */
     static final int LIVE = 1;
-    /** {@link #free} result: the address is not in the index (never handed out since it was built). */
-    static final int ABSENT = 1;
+    /**
+     * {@link #free} and {@link #status} result: the address is not in the index (not handed out
+     * since the index was last built).
+     */
+    static final int ABSENT = -100;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
@@ -63,15 +66,21 @@ final class SlotStates {
         }
     }
 
-    /** A slot leaves its thread's magazine for the caller (the magazine held it alone). */
-    void handOut(long address) {
-        int n = find(address);
-        INTS.setRelease(chunks[n >>> CHUNK_BITS], n & CHUNK_MASK, LIVE);
+    /**
+     * A slot leaves its thread's magazine for the caller (the magazine held it alone; magazines
+     * keep each slot's state number beside its address, so no lookup is needed).
+     *
+     * @param number the slot's state number, from {@link #free} or {@link #arrived}
+     */
+    void handOut(int number) {
+        INTS.setRelease(chunks[number >>> CHUNK_BITS], number & CHUNK_MASK, LIVE);
     }
 
     /**
-     * Frees a slot if it is live: {@link SlabbinNative#OK}; {@link SlabbinNative#EDOUBLEFREE} if
-     * it is free; {@link #ABSENT} if it is not in the index (the slabs tell why).
+     * Frees a slot if it is live.
+     *
+     * @return its state number (0 or more); {@link SlabbinNative#EDOUBLEFREE} if it is free;
+     *     {@link #ABSENT} if it is not in the index (the slabs tell why)
      */
     int free(long address) {
         int n = find(address);
@@ -79,12 +88,7 @@ final class SlotStates {
             return ABSENT;
         }
         return INTS.compareAndSet(chunks[n >>> CHUNK_BITS], n & CHUNK_MASK, LIVE, FREE)
-                ? SlabbinNative.OK : SlabbinNative.EDOUBLEFREE;
-    }
-
-    /** Undoes a {@link #free} that returned OK (a batch refused further on). */
-    void unfree(long address) {
-        handOut(address);
+                ? n : SlabbinNative.EDOUBLEFREE;
     }
 
     /**
@@ -101,9 +105,10 @@ final class SlotStates {
     }
 
     /**
-     * Slots arriving from the slabs (a refill), all free: enters the new ones. Depot lock held.
+     * Slots arriving from the slabs (a refill), all free: enters the new ones and writes every
+     * slot's state number to {@code numbers}. Depot lock held.
      */
-    void arrived(long[] slots, int count) {
+    void arrived(long[] slots, int[] numbers, int count) {
         if (2 * (used + count) > index.length >>> 1) {
             grow(used + count);
         }
@@ -115,7 +120,8 @@ final class SlotStates {
             while (true) {
                 long k = t[2 * i];
                 if (k == a) {
-                    break;                              // known, and free since it went back
+                    numbers[j] = (int) t[2 * i + 1];    // known, and free since it went back
+                    break;
                 }
                 if (k == 0) {
                     int n = used++;
@@ -127,6 +133,7 @@ final class SlotStates {
                     }
                     t[2 * i + 1] = n;
                     LONGS.setRelease(t, 2 * i, a);
+                    numbers[j] = n;
                     break;
                 }
                 i = (i + 1) & mask;
@@ -165,14 +172,15 @@ final class SlotStates {
         chunks = new int[0][];
         used = 0;
         long[] one = new long[1];
+        int[] number = new int[1];
         for (int e = 0; e < old.length; e += 2) {
             long a = old[e];
             if (a != 0) {
                 int n = (int) old[e + 1];
                 if (oldChunks[n >>> CHUNK_BITS][n & CHUNK_MASK] == LIVE) {
                     one[0] = a;
-                    arrived(one, 1);
-                    handOut(a);
+                    arrived(one, number, 1);
+                    handOut(number[0]);
                 }
             }
         }

@@ -13,10 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * allocate/free pair that would otherwise cross a magazine boundary each time.
  *
  * <p>A pair belongs to one platform thread ({@link #thread}), or is a stripe shared by virtual
- * threads and by platform threads beyond the bound on pairs, used under {@link #lock}. Its
- * magazines are read and written only by the thread inside a call ({@link #active} 1), or by an
- * exclusive call (trim, reset, stats, close) while no thread is inside, or, once its thread has
- * ended, under the depot lock.
+ * threads and by platform threads beyond the bound on pairs, used under its lock. Its magazines
+ * are changed only by the thread inside a call with it, or under the depot lock once its thread
+ * has ended (or, for a stripe, under its lock).
  */
 final class ThreadMagazines {
     private static final VarHandle ACTIVE;
@@ -31,11 +30,10 @@ final class ThreadMagazines {
     }
 
     /**
-     * 1 while a thread is inside a call with this pair (set with a volatile store before the
-     * allocator's phase is read), 0 otherwise (release store). An exclusive call sets the phase
-     * first, then waits for every pair's flag to be 0: of the two, one always sees the other's
-     * store, so no call runs in an exclusive phase. Written by one thread at a time; the pair is
-     * created by its thread (in that thread's allocation buffer), away from other threads' pairs.
+     * 1 while the thread writes slot memory outside the depot lock ({@code allocateZeroed}): set
+     * with a volatile store before the allocator's epoch is read again, cleared with a release
+     * store. {@code close()} sets the closed epoch first, then waits for every flag to be 0: of
+     * the two, one always sees the other's store, so no slot is written after the slabs are gone.
      */
     private volatile int active;
 
@@ -43,35 +41,45 @@ final class ThreadMagazines {
     final Thread thread;
     /** A stripe's lock, held for the whole call; null for a thread's own pair. */
     private final ReentrantLock lock;
+    /** The generation this pair last synchronized with (null: never). */
+    Depot.Epoch epoch;
     /** Popped by allocations, pushed by frees. */
     Depot.Magazine loaded;
     /** The other magazine, full or empty in the steady state. */
     Depot.Magazine previous;
 
-    ThreadMagazines(Thread thread, int rounds) {
+    ThreadMagazines(Thread thread, Depot depot) {
         this.thread = thread;
         this.lock = thread == null ? new ReentrantLock() : null;
-        this.loaded = new Depot.Magazine(rounds);
-        this.previous = new Depot.Magazine(rounds);
+        this.loaded = depot.newMagazine();
+        this.previous = depot.newMagazine();
     }
 
-    /** Marks the pair in use (a stripe: locks it first). */
-    void enter() {
+    /** A stripe: takes its lock for the call (a thread's own pair needs none). */
+    void lock() {
         if (lock != null) {
             lock.lock();
         }
-        active = 1;
     }
 
-    /** Marks the pair unused (a stripe: unlocks it). */
-    void leave() {
-        ACTIVE.setRelease(this, 0);
+    /** A stripe: releases its lock. */
+    void unlock() {
         if (lock != null) {
             lock.unlock();
         }
     }
 
-    /** Whether a thread is inside a call with this pair. */
+    /** Marks slot memory in use by this pair's thread (volatile store). */
+    void markActive() {
+        active = 1;
+    }
+
+    /** Clears {@link #markActive()} (release store). */
+    void clearActive() {
+        ACTIVE.setRelease(this, 0);
+    }
+
+    /** Whether the thread is writing slot memory. */
     boolean inUse() {
         return active != 0;
     }
@@ -81,9 +89,24 @@ final class ThreadMagazines {
         return thread != null && !thread.isAlive();
     }
 
-    /** Free slots held by both magazines. */
-    int held() {
-        return loaded.count + previous.count;
+    /**
+     * Joins generation {@code now}: the slots of magazines of an older one are dropped (a reset
+     * freed them).
+     */
+    void join(Depot.Epoch now) {
+        for (Depot.Magazine m : new Depot.Magazine[] {loaded, previous}) {
+            if (m.epoch != now) {
+                m.count = 0;
+                m.epoch = now;
+            }
+        }
+        epoch = now;
+    }
+
+    /** Free slots of generation {@code now} held by both magazines (racy unless quiescent). */
+    int held(Depot.Epoch now) {
+        return (loaded.epoch == now ? loaded.count : 0)
+                + (previous.epoch == now ? previous.count : 0);
     }
 
     /** The loaded magazine is empty: a non-empty one to pop. */

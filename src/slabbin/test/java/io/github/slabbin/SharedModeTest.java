@@ -143,7 +143,7 @@ class SharedModeTest {
     @Test
     void ofRacingFreesOfOneSlotExactlyOneWins() throws Exception {
         int threads = 4;
-        int rounds = 2_000;
+        int rounds = 500;
         long[] slot = new long[1];
         AtomicInteger won = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -175,7 +175,7 @@ class SharedModeTest {
             for (Thread t : ts) {
                 t.join();
             }
-            if (r % 500 == 0) {
+            if (r % 100 == 0) {
                 a.trim();                               // ended threads' pairs go back
             }
         }

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -71,6 +72,17 @@ public class FfmBenchmarks {
     public void mallocFreeCritical() throws Throwable {
         MemorySegment p = (MemorySegment) MALLOC_CRITICAL.invokeExact(SIZE);
         FREE_CRITICAL.invokeExact(p);
+    }
+
+    /**
+     * {@link #mallocFreeCritical} on each of two threads; the score is per pair on each thread.
+     *
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    @Threads(2)
+    public void mallocFreeCritical2Threads() throws Throwable {
+        mallocFreeCritical();
     }
 
     /**
