@@ -203,6 +203,69 @@ class SharedStressTest {
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void resetRacingRunningThreadsStrandsAndDuplicatesNothing() throws Exception {
+        try (SlabAllocator a = SlabAllocator.builder(LAYOUT).slabCapacity(64).magazine(8)
+                .shared(true).build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicLong refusedAfterReset = new AtomicLong();
+            AtomicReference<Throwable> wrong = new AtomicReference<>();
+            Thread[] ts = new Thread[4];
+            for (int i = 0; i < ts.length; i++) {
+                int me = i;
+                ts[i] = new Thread(() -> {
+                    List<Long> live = new ArrayList<>();
+                    SplittableRandom rnd = new SplittableRandom(me);
+                    try {
+                        while (!stop.get()) {
+                            if (live.size() < 50 && rnd.nextBoolean()) {
+                                live.add(a.allocate());
+                            } else if (!live.isEmpty()) {
+                                try {
+                                    a.deallocate(live.remove(live.size() - 1));
+                                } catch (IllegalArgumentException e) {
+                                    // a slot the reset freed: refused as a double free
+                                    if (!e.getMessage().endsWith(SlabAllocator.reason(
+                                            SlabbinNative.EDOUBLEFREE))) {
+                                        throw e;
+                                    }
+                                    refusedAfterReset.incrementAndGet();
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        wrong.compareAndSet(null, e);
+                    }
+                });
+                ts[i].start();
+            }
+            for (int r = 0; r < 200; r++) {
+                Thread.sleep(1);
+                a.reset();
+            }
+            stop.set(true);
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertNull(wrong.get());
+            assertTrue(refusedAfterReset.get() > 0);
+            a.reset();
+            SlabStats st = a.stats();
+            assertEquals(0, st.liveSlots());
+            assertEquals(0, st.magazineSlots());
+            // Every slot is free in the slabs again: a full batch takes them all, no duplicate.
+            long[] all = new long[(int) st.reservedSlots()];
+            a.allocate(all, 0, all.length);
+            assertEquals(all.length, java.util.Arrays.stream(all).distinct().count());
+            assertEquals(st.slabCount(), a.stats().slabCount());
+            a.deallocate(all, 0, all.length);
+            a.trim();
+            assertEquals(0, a.stats().reservedBytes());
+        }
+    }
+
     /** Starts {@code n} threads running {@code body} (thread index) and waits for them to end. */
     private static void runThreads(int n, java.util.function.IntConsumer body) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
