@@ -77,7 +77,8 @@ final class CallSites {
 
         private static boolean isOwn(StackTraceElement e) {
             String c = e.getClassName();
-            return c.equals(SlabAllocator.class.getName()) || c.startsWith(CallSites.class.getName());
+            return c.equals(SlabAllocator.class.getName()) || c.equals(Magazine.class.getName())
+                    || c.startsWith(CallSites.class.getName());
         }
     }
 
@@ -110,6 +111,11 @@ final class CallSites {
         }
         records.put(address, new Record(++serial, new Site(address, "allocated here")));
         live++;
+    }
+
+    /** A live slot was freed here (the caller's stack). */
+    void freed(long address) {
+        freed(address, new Site(address, "freed here"));
     }
 
     /** A live slot was freed at {@code site}. */

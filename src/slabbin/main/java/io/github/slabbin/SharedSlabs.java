@@ -43,8 +43,8 @@ final class SharedSlabs implements Depot.Failure {
 
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
-    /** The facade, for its messages only (threads' pairs never refer to it). */
-    private final SlabAllocator allocator;
+    /** The allocator's exceptions (threads' pairs never refer to it, nor to the allocator). */
+    private final Failures failures;
     private final Depot depot;
     private final boolean checked;
     /** Bytes per slot, for allocateZeroed. */
@@ -70,8 +70,8 @@ final class SharedSlabs implements Depot.Failure {
     /** Every thread's pair (own or stripe), for threads not found in {@link #byId}. */
     private final ThreadLocal<ThreadMagazines> mine = ThreadLocal.withInitial(this::register);
 
-    SharedSlabs(SlabAllocator allocator, long handle, long slotSize, boolean checked, int rounds) {
-        this.allocator = allocator;
+    SharedSlabs(Failures failures, long handle, long slotSize, boolean checked, int rounds) {
+        this.failures = failures;
         this.slotSize = slotSize;
         this.checked = checked;
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -174,7 +174,7 @@ final class SharedSlabs implements Depot.Failure {
     private int freeState(Depot.Epoch e, long address) {
         int n = e.states.free(address);
         if (n < 0) {
-            throw allocator.addressFailure(reason(address), address);
+            throw failures.address(reason(address), address);
         }
         return n;
     }
@@ -216,7 +216,7 @@ final class SharedSlabs implements Depot.Failure {
                         for (int j = 0; j < i; j++) {
                             states.handOut(numbers[j]);
                         }
-                        throw allocator.batchFailure(addresses, offset, i, reason(a));
+                        throw failures.batch(addresses, offset, i, reason(a));
                     }
                     numbers[i] = n;
                 }
@@ -519,18 +519,16 @@ final class SharedSlabs implements Depot.Failure {
 
     @Override
     public RuntimeException allocation(long handle, long code) {
-        return allocator.allocationFailure(handle, code);
+        return failures.allocation(handle, code);
     }
 
     @Override
     public RuntimeException refused(int code) {
-        return new IllegalStateException("a magazine of " + allocator + " held a slot the slabs"
-                + " refused: " + SlabAllocator.reason(code) + " (was a slot freed from C"
-                + " through nativeHandle()?)");
+        return failures.magazineRefused(code);
     }
 
     @Override
     public RuntimeException closed() {
-        return new IllegalStateException(allocator + " is closed");
+        return failures.state();
     }
 }

@@ -2,7 +2,6 @@ package io.github.slabbin;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
-import io.github.slabbin.internal.LongHashTable;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -108,77 +107,58 @@ public final class SlabAllocator implements AutoCloseable {
     private final SlotLayout layout;
     private final int slabCapacity;
     private final boolean checked;
-    /** The cap on reserved bytes, 0 for none (for messages; the core enforces it). */
-    private final long maxReservedBytes;
     private final Thread owner;
     private final NativeState state;
     private final Cleaner.Cleanable cleanable;
     /** The native allocator, or 0 once closed. */
     private long handle;
     /**
-     * Magazine: free slots cached on the Java side, top at {@code cached - 1}; null when off. The
-     * magazine sits on top of the core's free list: together they are one LIFO stack, with the
-     * slots a refill bumped ahead at its bottom, so every call sees the order that single native
-     * calls would.
+     * The magazine ({@link Builder#magazine(int)}), null when off: with it, the live and peak
+     * counts are its own (the core counts its cached slots as allocated).
      */
-    private final long[] magazine;
-    private int cached;
-    /** Checked magazine mode: the slots handed out and not freed since; null otherwise. */
-    private final LongHashTable liveSet;
-    /** Magazine mode: live slots and their peak, kept here (the core counts cached slots). */
-    private long live;
-    private long peak;
+    private final Magazine magazine;
     /**
-     * Debug mode: where every slot was allocated and freed (shared with the Cleaner's state);
-     * null otherwise. Debug mode also takes the magazine's slow paths, which poison the slots
-     * entering the magazine and verify those leaving it.
+     * Debug mode: where every slot was allocated and freed (shared with the Cleaner's state and
+     * the magazine); null otherwise.
      */
     private final CallSites sites;
+    /** Every exception this allocator throws. */
+    private final Failures failures;
     /** Shared mode: the magazines and depot every call goes to; null when confined. */
     private final SharedSlabs shared;
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
                           boolean checked, boolean debug, long maxReserved, int magazineSlots,
                           boolean shared) {
+        // The builder has checked each argument on its own; what is left is how they combine.
         this.layout = Objects.requireNonNull(layout, "layout");
-        if (slabCapacity < 1) {
-            throw new IllegalArgumentException(
-                    "slab capacity must be at least 1 slot, got " + slabCapacity);
-        }
-        if (maxReserved < 0) {
-            throw new IllegalArgumentException(
-                    "maxReservedBytes must be 0 (no cap) or positive, got " + maxReserved);
-        }
         if (initialSlabCapacity < 1 || initialSlabCapacity > slabCapacity) {
-            throw new IllegalArgumentException("initial slab capacity must be 1 to the slab"
-                    + " capacity of " + slabCapacity + " slots, got " + initialSlabCapacity);
+            throw Failures.initialSlabCapacity(initialSlabCapacity, slabCapacity);
         }
         SlabbinNative.ensureLoaded();
         long h = SlabbinNative.createWith(layout.size(), layout.alignment(), slabCapacity,
                 initialSlabCapacity, !checked ? SlabbinNative.FLAG_UNCHECKED : debug ? SlabbinNative.FLAG_DEBUG : 0);
         if (h == SlabbinNative.ENOMEM) {
-            throw new OutOfMemoryError("slabbin: no native memory for an allocator header");
+            throw Failures.noAllocatorHeader();
         }
         if (h <= 0) {
-            throw new IllegalArgumentException("slab capacity " + slabCapacity + " with " + layout
-                    + " does not fit in the address space (" + slabCapacity + " * "
-                    + layout.stride() + " bytes overflows)");
+            throw Failures.slabOverflow(slabCapacity, layout);
         }
         if (maxReserved > 0) {
             SlabbinNative.setReserveLimit(h, maxReserved);
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
-        this.maxReservedBytes = maxReserved;
-        this.magazine = magazineSlots > 0 && !shared ? new long[magazineSlots] : null;
-        this.liveSet = magazine != null && checked ? new LongHashTable() : null;
         this.owner = shared ? null : Thread.currentThread();
         this.handle = h;
         this.sites = debug ? new CallSites() : null;
+        this.failures = new Failures(this, owner, sites, maxReserved);
+        this.magazine = magazineSlots > 0 && !shared
+                ? new Magazine(magazineSlots, checked, sites, failures) : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
-        this.shared = shared ? new SharedSlabs(this, h, layout.size(), checked, magazineSlots)
-                : null;
+        this.shared = shared
+                ? new SharedSlabs(failures, h, layout.size(), checked, magazineSlots) : null;
     }
 
     /**
@@ -219,10 +199,10 @@ public final class SlabAllocator implements AutoCloseable {
      *     and where the slot was allocated and freed)
      */
     public long allocate() {
-        // Kept small so that it inlines: one native call, or the magazine pop; the rest of the
+        // Kept small so that it inlines: one native call, or the magazine's pop; the rest of the
         // magazine path is in allocateSlow().
-        long[] mag = magazine;
-        if (mag == null) {
+        Magazine m = magazine;
+        if (m == null) {
             if (shared != null) {
                 try {
                     return shared.allocate();
@@ -232,7 +212,7 @@ public final class SlabAllocator implements AutoCloseable {
             }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
-                throw stateFailure();
+                throw failures.state();
             }
             try {
                 return allocated(h, SlabbinNative.allocate(h));
@@ -240,12 +220,11 @@ public final class SlabAllocator implements AutoCloseable {
                 Reference.reachabilityFence(this);
             }
         }
-        int n = cached;
-        if (n > 0 && Thread.currentThread() == owner && handle != 0 && sites == null) {
-            long address = mag[--n];
-            cached = n;
-            handOut(address);
-            return address;
+        if (Thread.currentThread() == owner && handle != 0) {
+            long address = m.pop();
+            if (address != 0) {
+                return address;
+            }
         }
         return allocateSlow();
     }
@@ -256,7 +235,7 @@ public final class SlabAllocator implements AutoCloseable {
      */
     private long allocated(long h, long result) {
         if (result <= 0) {
-            throw allocationFailure(h, result);
+            throw failures.allocation(h, result);
         }
         if (sites != null) {
             sites.allocated(result);
@@ -264,35 +243,10 @@ public final class SlabAllocator implements AutoCloseable {
         return result;
     }
 
-    /** Magazine mode: a slot handed out to the caller. */
-    private void handOut(long address) {
-        if (liveSet != null) {
-            liveSet.add(address);
-        }
-        if (++live > peak) {
-            peak = live;
-        }
-        if (sites != null) {
-            sites.allocated(address);
-        }
-    }
-
     private long allocateSlow() {
         long h = liveHandle();
         try {
-            long[] mag = magazine;
-            int n = cached;
-            if (n == 0) {
-                n = refill(h, mag);
-                cached = n;
-            }
-            if (sites != null) {
-                verifyCached(h, n - 1, n);
-            }
-            long address = mag[--n];
-            cached = n;
-            handOut(address);
-            return address;
+            return magazine.allocate(h);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -338,10 +292,10 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException if closed or called from a thread other than the owner
      */
     public void deallocate(long address) {
-        // Kept small so that it inlines: one native call, or the magazine push; the rest of the
-        // magazine path is in deallocateSlow().
-        long[] mag = magazine;
-        if (mag == null) {
+        // Kept small so that it inlines: one native call, or the magazine's push; the rest of
+        // the magazine path is in deallocateSlow().
+        Magazine m = magazine;
+        if (m == null) {
             if (shared != null) {
                 try {
                     shared.deallocate(address);
@@ -352,57 +306,30 @@ public final class SlabAllocator implements AutoCloseable {
             }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
-                throw stateFailure();
+                throw failures.state();
             }
             try {
                 int rc = SlabbinNative.deallocate(h, address);
                 if (rc != 0) {
-                    throw addressFailure(rc, address);
+                    throw failures.address(rc, address);
                 }
                 if (sites != null) {
-                    sites.freed(address, freeSite(address));
+                    sites.freed(address);
                 }
             } finally {
                 Reference.reachabilityFence(this);
             }
             return;
         }
-        int n = cached;
-        if (n < mag.length && Thread.currentThread() == owner && handle != 0 && sites == null
-                && (liveSet == null || liveSet.remove(address))) {
-            mag[n] = address;
-            cached = n + 1;
-            live--;
-            return;
+        if (Thread.currentThread() != owner || handle == 0 || !m.push(address)) {
+            deallocateSlow(address);
         }
-        deallocateSlow(address);
     }
 
     private void deallocateSlow(long address) {
         long h = liveHandle();
         try {
-            long[] mag = magazine;
-            if (liveSet != null && !liveSet.contains(address)) {
-                throw addressFailure(magazineReason(h, address), address);
-            }
-            int n = cached;
-            if (n == mag.length) {
-                if (sites != null) {
-                    verifyCached(h, 0, n >>> 1);
-                }
-                n = flush(h, mag, n, n >>> 1);
-                cached = n;
-            }
-            if (liveSet != null) {
-                liveSet.remove(address);
-            }
-            mag[n] = address;
-            if (sites != null) {
-                poisonCached(h, n, n + 1);
-                sites.freed(address, freeSite(address));
-            }
-            cached = n + 1;
-            live--;
+            magazine.deallocate(h, address);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -434,26 +361,18 @@ public final class SlabAllocator implements AutoCloseable {
                 shared.allocate(addresses, offset, count);
                 return count;
             }
-            long[] mag = magazine;
+            Magazine m = magazine;
             // The magazine's slots come first; the slabs' follow. They are taken in the other
             // order so that a refused batch leaves the array and the magazine as they were.
-            int take = mag == null ? 0 : Math.min(cached, count);
-            if (sites != null && take > 0) {
-                verifyCached(h, cached - take, cached);
-            }
+            int take = m == null ? 0 : m.reserve(h, count);
             if (take < count) {
                 int rc = SlabbinNative.allocateBatch(h, addresses, offset + take, count - take);
                 if (rc != 0) {
-                    throw allocationFailure(h, rc);
+                    throw failures.allocation(h, rc);
                 }
             }
-            if (mag != null) {
-                for (int i = 0; i < take; i++) {
-                    addresses[offset + i] = mag[--cached];
-                }
-                for (int i = 0; i < count; i++) {
-                    handOut(addresses[offset + i]);
-                }
+            if (m != null) {
+                m.handOut(addresses, offset, take, count);
             } else if (sites != null) {
                 for (int i = 0; i < count; i++) {
                     sites.allocated(addresses[offset + i]);
@@ -492,41 +411,12 @@ public final class SlabAllocator implements AutoCloseable {
         try {
             if (shared != null) {
                 shared.deallocate(addresses, offset, count);
-                return;
-            }
-            long[] mag = magazine;
-            if (mag == null) {
-                freeBatch(h, addresses, offset, count);
-                batchFreed(addresses, offset, count);
-                return;
-            }
-            int n = cached;
-            boolean fits = count <= mag.length - n;
-            if (sites != null && !fits) {
-                verifyCached(h, 0, n);
-            }
-            if (liveSet != null) {
-                for (int i = 0; i < count; i++) {
-                    long a = addresses[offset + i];
-                    if (!liveSet.remove(a)) {
-                        for (int j = 0; j < i; j++) {
-                            liveSet.add(addresses[offset + j]);
-                        }
-                        throw batchFailure(addresses, offset, i, magazineReason(h, a));
-                    }
-                }
-            }
-            if (fits) {
-                System.arraycopy(addresses, offset, mag, n, count);
-                if (sites != null) {
-                    poisonCached(h, n, n + count);
-                }
-                cached = n + count;
+            } else if (magazine == null) {
+                long refused = SlabbinNative.deallocateBatch(h, addresses, offset, count);
+                failures.requireBatchFreed(refused, addresses, offset);
             } else {
-                cached = flush(h, mag, n, n);
-                freeBatch(h, addresses, offset, count);
+                magazine.deallocate(h, addresses, offset, count);
             }
-            live -= count;
             batchFreed(addresses, offset, count);
         } finally {
             Reference.reachabilityFence(this);
@@ -540,15 +430,6 @@ public final class SlabAllocator implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 sites.freed(addresses[offset + i], site);
             }
-        }
-    }
-
-    /** One native batch free; a refusal becomes the exception naming the bad entry. */
-    private void freeBatch(long h, long[] addresses, int offset, int count) {
-        long r = SlabbinNative.deallocateBatch(h, addresses, offset, count);
-        if (r != 0) {
-            BatchError e = BatchError.decode(r);
-            throw batchFailure(addresses, offset, e.index(), e.status());
         }
     }
 
@@ -586,11 +467,7 @@ public final class SlabAllocator implements AutoCloseable {
                 return;
             }
             if (magazine != null) {
-                cached = 0;
-                live = 0;
-                if (liveSet != null) {
-                    liveSet.clear();
-                }
+                magazine.clear();
             }
             SlabbinNative.reset(h);
             if (sites != null) {
@@ -616,10 +493,7 @@ public final class SlabAllocator implements AutoCloseable {
                 return shared.trim();
             }
             if (magazine != null) {
-                if (sites != null) {
-                    verifyCached(h, 0, cached);
-                }
-                cached = flush(h, magazine, cached, cached);
+                magazine.flushAll(h);
             }
             long released = SlabbinNative.trim(h);
             if (sites != null && released > 0) {
@@ -654,7 +528,8 @@ public final class SlabAllocator implements AutoCloseable {
         }
         if (magazine != null) {
             return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
-                    n.slabCount(), live, peak, n.reservedBytes(), cached,
+                    n.slabCount(), magazine.live(), magazine.peak(), n.reservedBytes(),
+                    magazine.cached(),
                     n.initialSlabCapacity());
         }
         return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
@@ -720,8 +595,7 @@ public final class SlabAllocator implements AutoCloseable {
     public List<LiveSlot> debugLiveSlots() {
         liveHandle();
         if (sites == null) {
-            throw new IllegalStateException(this + " is not in debug mode (Builder.debug(true)"
-                    + " or -D" + Builder.DEBUG_PROPERTY + "=true)");
+            throw failures.notDebug();
         }
         return Collections.unmodifiableList(sites.liveSlots());
     }
@@ -790,8 +664,7 @@ public final class SlabAllocator implements AutoCloseable {
         try {
             requireSlot(h, address);
             if (layout.size() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("slot size " + layout.size()
-                        + " bytes is too large for a ByteBuffer");
+                throw Failures.bufferTooLarge(layout.size());
             }
             ByteBuffer b = new Pointer(address).getByteBuffer(0, layout.size())
                     .order(ByteOrder.nativeOrder());
@@ -828,13 +701,10 @@ public final class SlabAllocator implements AutoCloseable {
             requireSlot(h, address);
             SlotLayout need = SlotLayout.of(type);
             if (need.size() > layout.size()) {
-                throw new IllegalArgumentException(type.getName() + " needs " + need.size()
-                        + " bytes but a slot holds " + layout.size());
+                throw Failures.structureTooLarge(type, need.size(), layout.size());
             }
             if (need.alignment() > layout.alignment()) {
-                throw new IllegalArgumentException(type.getName() + " needs an alignment of "
-                        + need.alignment() + " bytes but slots are aligned to "
-                        + layout.alignment());
+                throw Failures.structureMisaligned(type, need.alignment(), layout.alignment());
             }
             T s = Structure.newInstance(type, new SlotMemory(this, address, layout.size()));
             s.read();
@@ -862,7 +732,7 @@ public final class SlabAllocator implements AutoCloseable {
             return;
         }
         if (Thread.currentThread() != owner) {
-            throw stateFailure();
+            throw failures.state();
         }
         if (handle != 0) {
             String described = toString();
@@ -885,7 +755,7 @@ public final class SlabAllocator implements AutoCloseable {
     public String toString() {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
                 + (sites == null ? "" : " debug")
-                + (magazine == null ? "" : " magazine=" + magazine.length)
+                + (magazine == null ? "" : " magazine=" + magazine.size())
                 + (shared == null ? "" : " shared")
                 + (isClosed() ? " (closed)" : "");
     }
@@ -903,7 +773,7 @@ public final class SlabAllocator implements AutoCloseable {
             return h;
         }
         if (Thread.currentThread() != owner || h == 0) {
-            throw stateFailure();
+            throw failures.state();
         }
         return h;
     }
@@ -913,117 +783,7 @@ public final class SlabAllocator implements AutoCloseable {
         if (shared != null) {
             return shared.check(address);
         }
-        if (liveSet != null && !liveSet.contains(address)) {
-            return magazineReason(h, address);
-        }
-        return SlabbinNative.check(h, address);
-    }
-
-    /**
-     * Why a checked magazine allocator refuses an address that is not in its live set: the core's
-     * reason, or a double free when the core still counts it allocated (it sits in the magazine).
-     */
-    private static int magazineReason(long h, long address) {
-        int rc = SlabbinNative.check(h, address);
-        return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
-    }
-
-    /** Fills an empty magazine with up to half its size of slots; returns how many. */
-    private int refill(long h, long[] mag) {
-        int got = SlabbinNative.allocateUpTo(h, mag, 0, Math.max(1, mag.length >>> 1));
-        if (got <= 0) {
-            throw allocationFailure(h, got);
-        }
-        // The first slot the core handed out goes on top, as single allocations would see it.
-        for (int i = 0, j = got - 1; i < j; i++, j--) {
-            long t = mag[i];
-            mag[i] = mag[j];
-            mag[j] = t;
-        }
-        if (sites != null) {
-            poisonCached(h, 0, got);
-        }
-        return got;
-    }
-
-    /**
-     * Returns the bottom {@code k} of {@code n} cached slots to the slabs, bottom first, so that
-     * they stay below the rest in LIFO order; returns n - k.
-     */
-    private int flush(long h, long[] mag, int n, int k) {
-        if (k > 0) {
-            long r = SlabbinNative.deallocateBatch(h, mag, 0, k);
-            if (r != 0) {
-                throw new IllegalStateException("magazine of " + this + " held a slot the slabs"
-                        + " refused: " + reason(BatchError.decode(r).status()) + " (was a slot freed from C"
-                        + " through nativeHandle()?)");
-            }
-            System.arraycopy(mag, k, mag, 0, n - k);
-        }
-        return n - k;
-    }
-
-    /** Debug mode: the free site of one slot. */
-    private static CallSites.Site freeSite(long address) {
-        return new CallSites.Site(address, "freed here");
-    }
-
-    /** Debug mode: poisons {@code magazine[from .. to)}, slots entering the magazine. */
-    private void poisonCached(long h, int from, int to) {
-        for (int i = from; i < to; i++) {
-            SlabbinNative.poison(h, magazine[i]);
-        }
-    }
-
-    /**
-     * Debug mode: verifies that {@code magazine[from .. to)}, about to leave the magazine, are
-     * still all poison, top first. The first damaged slot is poisoned again, stays cached, and is
-     * reported as a use after free; nothing else changes.
-     */
-    private void verifyCached(long h, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            long slot = magazine[i];
-            long offset = SlabbinNative.poisonDamage(h, slot, 0);
-            if (offset >= 0) {
-                SlabbinNative.poison(h, slot);
-                throw useAfterFree(slot, offset);
-            }
-        }
-    }
-
-    /**
-     * Debug mode: a freed slot whose poison was damaged at {@code offset}, found when it was about
-     * to be handed out or returned to the slabs.
-     */
-    private IllegalStateException useAfterFree(long slot, long offset) {
-        IllegalStateException e = new IllegalStateException(String.format(
-                "use after free detected in %s: slot 0x%x was written after it was freed (first"
-                        + " damaged byte at offset %d)%s; nothing was allocated or freed, and the"
-                        + " slot was poisoned again and stays free",
-                this, slot, offset, describeSites(slot)));
-        return sites == null ? e : sites.attach(e, slot);
-    }
-
-    /** Debug mode: where a slot was allocated and freed, for a message; "" otherwise. */
-    private String describeSites(long address) {
-        return sites == null ? "" : sites.describe(address);
-    }
-
-    IllegalArgumentException batchFailure(long[] addresses, int offset, int i, int code) {
-        long a = addresses[offset + i];
-        String why = reason(code);
-        if (code == SlabbinNative.EDOUBLEFREE) {
-            for (int j = 0; j < i; j++) {
-                if (addresses[offset + j] == a) {
-                    why = "repeated inside the batch (also at addresses[" + (offset + j) + "])";
-                    break;
-                }
-            }
-        }
-        IllegalArgumentException e = new IllegalArgumentException(String.format(
-                "addresses[%d] = 0x%x is not a live slot of %s: %s%s; nothing was freed",
-                offset + i, a, this, why, describeSites(a)));
-        return sites == null ? e : sites.attach(e, a);
+        return magazine != null ? magazine.check(h, address) : SlabbinNative.check(h, address);
     }
 
     /** The address check of every view (checked mode), before any byte is read or written. */
@@ -1031,59 +791,8 @@ public final class SlabAllocator implements AutoCloseable {
         if (checked) {
             int rc = check(h, address);
             if (rc != SlabbinNative.OK) {
-                throw addressFailure(rc, address);
+                throw failures.address(rc, address);
             }
-        }
-    }
-
-    private IllegalStateException stateFailure() {
-        Thread current = Thread.currentThread();
-        if (current != owner) {
-            return new IllegalStateException(this + " is confined to thread \"" + owner.getName()
-                    + "\" (id " + owner.getId() + ") but was called from thread \""
-                    + current.getName() + "\" (id " + current.getId() + ")");
-        }
-        return new IllegalStateException(this + " is closed");
-    }
-
-    RuntimeException allocationFailure(long h, long code) {
-        if (code == SlabbinNative.ECORRUPT) {
-            long[] found = new long[2];
-            long slot = SlabbinNative.lastCorruption(h, found) == SlabbinNative.OK ? found[0] : 0;
-            if (slot != 0 && found[1] >= SlotLayout.LINK_BYTES) {
-                return useAfterFree(slot, found[1]);          // debug mode: the poison
-            }
-            IllegalStateException e = new IllegalStateException("use after free detected in "
-                    + this + ": " + (slot == 0 ? "a freed slot was written after it was freed,"
-                    + " damaging the free list" : String.format("slot 0x%x was written after it"
-                    + " was freed, damaging its free-list link%s", slot, describeSites(slot)))
-                    + "; nothing was allocated and the free list was rebuilt");
-            return sites == null || slot == 0 ? e : sites.attach(e, slot);
-        }
-        NativeStats s = NativeStats.read(h);
-        throw new OutOfMemoryError("slabbin: cannot reserve a slab of "
-                + (s.initialSlabCapacity() < s.slabCapacity() ? "at most " : "") + Math.multiplyExact(s.slabCapacity(), s.stride()) + " bytes for " + this
-                + " (" + s.reservedBytes() + " bytes in " + s.slabCount() + " slabs reserved"
-                + (maxReservedBytes > 0 ? ", cap " + maxReservedBytes + " bytes" : "") + ")");
-    }
-
-    IllegalArgumentException addressFailure(int code, long address) {
-        IllegalArgumentException e = new IllegalArgumentException(String.format(
-                "0x%x is not a live slot of %s: %s%s", address, this, reason(code),
-                describeSites(address)));
-        return sites == null ? e : sites.attach(e, address);
-    }
-
-    static String reason(int code) {
-        switch (code) {
-            case SlabbinNative.EFOREIGN:
-                return "foreign pointer (not inside any slab of this allocator)";
-            case SlabbinNative.EINTERIOR:
-                return "interior pointer (inside a slab but not the start of a slot)";
-            case SlabbinNative.EDOUBLEFREE:
-                return "double free (the slot is not allocated)";
-            default:
-                return SlabbinNative.strerror(code);
         }
     }
 
@@ -1197,8 +906,7 @@ public final class SlabAllocator implements AutoCloseable {
          */
         public Builder slabCapacity(int slots) {
             if (slots < 1) {
-                throw new IllegalArgumentException(
-                        "slab capacity must be at least 1 slot, got " + slots);
+                throw Failures.slabCapacity(slots);
             }
             this.slabCapacity = slots;
             return this;
@@ -1221,8 +929,7 @@ public final class SlabAllocator implements AutoCloseable {
          */
         public Builder initialSlabCapacity(int slots) {
             if (slots < 1) {
-                throw new IllegalArgumentException(
-                        "initial slab capacity must be at least 1 slot, got " + slots);
+                throw Failures.initialSlabCapacity(slots);
             }
             this.initialSlabCapacity = slots;
             return this;
@@ -1251,8 +958,7 @@ public final class SlabAllocator implements AutoCloseable {
          */
         public Builder maxReservedBytes(long bytes) {
             if (bytes < 0) {
-                throw new IllegalArgumentException(
-                        "maxReservedBytes must be 0 (no cap) or positive, got " + bytes);
+                throw Failures.maxReservedBytes(bytes);
             }
             this.maxReservedBytes = bytes;
             return this;
@@ -1281,8 +987,7 @@ public final class SlabAllocator implements AutoCloseable {
          */
         public Builder magazine(int slots) {
             if (slots != 0 && (slots < 2 || slots > 65_536)) {
-                throw new IllegalArgumentException(
-                        "magazine size must be 0 (off) or 2 to 65536 slots, got " + slots);
+                throw Failures.magazineSize(slots);
             }
             this.magazineSlots = slots;
             return this;
@@ -1379,12 +1084,10 @@ public final class SlabAllocator implements AutoCloseable {
             boolean debugOn = debug != null ? debug
                     : checked && !shared && Boolean.getBoolean(DEBUG_PROPERTY);
             if (debugOn && !checked) {
-                throw new IllegalArgumentException("debug mode implies checked mode:"
-                        + " debug(true) cannot be combined with checked(false)");
+                throw Failures.debugWithoutChecks();
             }
-            if (shared && debugOn) {
-                throw new IllegalArgumentException("debug mode is not available in shared mode:"
-                        + " debug(true) cannot be combined with shared(true)");
+            if (debugOn && shared) {
+                throw Failures.debugWhenShared();
             }
             return new SlabAllocator(layout, slabCapacity,
                     initialSlabCapacity == 0 ? slabCapacity : initialSlabCapacity, checked,

@@ -1,34 +1,14 @@
 package io.github.slabbin;
 
 import com.sun.jna.Platform;
+import io.github.slabbin.internal.NativeLoader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Finds, loads and verifies slabbin's native library ({@code libslabbin.so},
@@ -65,11 +45,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * refuses); it loads a copy named {@code libslabbin-<hash>-<n>.so} in the extraction directory
  * instead (n from 1 to 8), the explicit {@value #LIBRARY_PATH_PROPERTY} file included.
  *
- * <p>Every library is verified before it is accepted: it must answer the version check (a JNI
- * entry point of slabbin's library) with ABI {@value #ABI_VERSION}. Another library (say libz
- * named by mistake) or slabbin's library of an incompatible version is refused with an
- * {@link UnsatisfiedLinkError} naming the file, and nothing else is tried, because a library once
- * loaded into a class loader cannot be unloaded.
+ * <p>Every library is verified before it is accepted: it must answer the version check (JNI
+ * entry points of slabbin's library) with ABI {@value #ABI_VERSION} and with this library's
+ * version, {@link SlabbinVersion#version()}. Another library (say libz named by mistake), or
+ * slabbin's library of another ABI or another version, is refused with an
+ * {@link UnsatisfiedLinkError} naming the file (and both versions), and nothing else is tried,
+ * because a library once loaded into a class loader cannot be unloaded.
  *
  * <p>When every place fails, {@link UnsatisfiedLinkError} names the platform prefix, every place
  * tried with its reason (the underlying errors are attached as suppressed exceptions) and the
@@ -83,7 +64,7 @@ public final class SlabbinLibrary {
     public static final String LIBRARY_PATH_PROPERTY = "slabbin.library.path";
 
     /** System property naming the directory the library is extracted to: {@value}. */
-    public static final String TMPDIR_PROPERTY = "slabbin.tmpdir";
+    public static final String TMPDIR_PROPERTY = NativeLoader.TMPDIR_PROPERTY;
 
     /**
      * The ABI number this Java code needs from the native library: {@value}, the
@@ -97,13 +78,11 @@ public final class SlabbinLibrary {
      */
     public static final String MUSL_SUFFIX = "-musl";
 
-    /** Copies of one library file for further class loaders in one JVM: 1 to {@value}. */
-    private static final int MAX_LOADER_COPIES = 8;
-
     private static final String NAME = "slabbin";
-    private static final String ANOTHER_LOADER = "already loaded in another classloader";
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            PosixFilePermissions.fromString("rwx------");
+    /** Where and how the library is found; the version check is {@link #verify}. */
+    private static final NativeLoader LOADER = new NativeLoader(NAME, NAME, LIBRARY_PATH_PROPERTY,
+            platformPrefix(), SlabbinLibrary.class, file -> System.load(file),
+            name -> System.loadLibrary(name), SlabbinLibrary::verify);
     private static volatile String loadedFrom;
 
     private SlabbinLibrary() {}
@@ -113,7 +92,8 @@ public final class SlabbinLibrary {
      *
      * @return where it was loaded from (an absolute file path, or {@code java.library.path})
      * @throws UnsatisfiedLinkError if no place worked (the message lists them all), if the library
-     *     found is not slabbin's or has another ABI, or if the JVM denies native access
+     *     found is not slabbin's or has another ABI or version than this Java library, or if the
+     *     JVM denies native access
      */
     public static String load() {
         String from = loadedFrom;
@@ -122,7 +102,7 @@ public final class SlabbinLibrary {
         }
         synchronized (SlabbinLibrary.class) {
             if (loadedFrom == null) {
-                loadedFrom = doLoad();
+                loadedFrom = LOADER.load();
             }
             return loadedFrom;
         }
@@ -164,103 +144,10 @@ public final class SlabbinLibrary {
 
     private static native String nativeVersion();
 
-    private enum Outcome { LOADED, FAILED, IN_ANOTHER_LOADER }
-
-    private static String doLoad() {
-        String explicit = property(LIBRARY_PATH_PROPERTY);
-        Attempts attempts = new Attempts(explicit != null);
-        if (explicit != null) {
-            String source = "-D" + LIBRARY_PATH_PROPERTY + "=" + explicit;
-            Path file = Path.of(explicit).toAbsolutePath();
-            Outcome o = tryLoad(file, source, attempts);
-            if (o == Outcome.LOADED) {
-                return file.toString();
-            }
-            if (o == Outcome.IN_ANOTHER_LOADER) {
-                try {
-                    String copy = loadCopy(Files.readAllBytes(file), source, 1, attempts);
-                    if (copy != null) {
-                        return copy;
-                    }
-                } catch (IOException e) {
-                    attempts.failed("reading " + file + " to copy it", e);
-                }
-            }
-            throw attempts.failure();
-        }
-        attempts.note("-D" + LIBRARY_PATH_PROPERTY + ": not set");
-
-        String resource = platformPrefix() + "/" + libraryFileName();
-        String source = "class path resource " + resource;
-        ClassLoader loader = SlabbinLibrary.class.getClassLoader();
-        URL url = loader == null ? ClassLoader.getSystemResource(resource)
-                : loader.getResource(resource);
-        if (url == null) {
-            attempts.note(source + ": not found (the JAR carries no library for this platform)");
-        } else {
-            Path inPlace = plainFile(url);
-            if (inPlace != null && tryLoad(inPlace, source, attempts) == Outcome.LOADED) {
-                return inPlace.toString();
-            }
-            try (InputStream in = url.openStream()) {
-                String copy = loadCopy(in.readAllBytes(), source, 0, attempts);
-                if (copy != null) {
-                    return copy;
-                }
-            } catch (IOException e) {
-                attempts.failed("reading " + url, e);
-            }
-        }
-
-        String source3 = "java.library.path=" + System.getProperty("java.library.path");
-        try {
-            System.loadLibrary(NAME);
-        } catch (UnsatisfiedLinkError e) {
-            attempts.failed(source3, e);
-            throw attempts.failure();
-        } catch (IllegalCallerException e) {
-            throw nativeAccessDenied(e);
-        }
-        verify("java.library.path", source3);
-        return "java.library.path";
-    }
-
-    /** A system property's value, or null when it is unset or blank. */
-    private static String property(String name) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() ? null : v;
-    }
-
-    /** The file behind a {@code file:} URL, else null (a JAR entry, or not a path). */
-    private static Path plainFile(URL url) {
-        if (!"file".equals(url.getProtocol())) {
-            return null;
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     /**
-     * Loads {@code file}; verifies it once loaded (throws when it is not slabbin's or has another
-     * ABI). A load failure is recorded and reported as FAILED or IN_ANOTHER_LOADER.
+     * The version check of a library just loaded: slabbin's entry point, its ABI, then its version
+     * (equal to {@link SlabbinVersion#version()}); throws when it is refused.
      */
-    private static Outcome tryLoad(Path file, String source, Attempts attempts) {
-        try {
-            System.load(file.toString());
-        } catch (UnsatisfiedLinkError e) {
-            return attempts.failed(source + " (" + file + ")", e) ? Outcome.IN_ANOTHER_LOADER
-                    : Outcome.FAILED;
-        } catch (IllegalCallerException e) {
-            throw nativeAccessDenied(e);
-        }
-        verify(file.toString(), source);
-        return Outcome.LOADED;
-    }
-
-    /** The version check of a library just loaded; throws when it is refused. */
     private static void verify(String file, String source) {
         int abi;
         try {
@@ -269,12 +156,20 @@ public final class SlabbinLibrary {
             throw refused(file, source, "it is not slabbin's native library (it has no entry point "
                     + "Java_io_github_slabbin_SlabbinLibrary_abiVersion)", e);
         } catch (IllegalCallerException e) {
-            throw nativeAccessDenied(e);
+            throw LOADER.nativeAccessDenied(e);
         }
         if (abi != ABI_VERSION) {
             throw refused(file, source, "it is slabbin's native library version " + nativeVersion()
                     + " with ABI " + abi + ", but this slabbin needs ABI " + ABI_VERSION
                     + " (a library and a JAR of different slabbin versions)", null);
+        }
+        String version = nativeVersion();
+        String expected = SlabbinVersion.version();
+        if (!version.equals(expected)) {
+            throw refused(file, source, "it is slabbin's native library version " + version
+                    + " (ABI " + abi + "), but this slabbin's Java library is version " + expected
+                    + " (a library and a JAR of different slabbin versions; every release of the"
+                    + " two is built and tested only together)", null);
         }
     }
 
@@ -287,266 +182,6 @@ public final class SlabbinLibrary {
                 + " of this slabbin version, or leave it unset to use the library in the JAR.");
         e.initCause(cause);
         return e;
-    }
-
-    private static UnsatisfiedLinkError nativeAccessDenied(IllegalCallerException cause) {
-        Module m = SlabbinLibrary.class.getModule();
-        String who = m.isNamed() ? m.getName() : "ALL-UNNAMED";
-        UnsatisfiedLinkError e = new UnsatisfiedLinkError("slabbin: this JVM denies native access "
-                + "to " + (m.isNamed() ? "module " + who : "code on the class path") + " ("
-                + cause.getMessage() + "), which slabbin needs to load its native library. Start "
-                + "java with --enable-native-access=" + who + " (an executable JAR can declare "
-                + "'Enable-Native-Access: ALL-UNNAMED' in its manifest instead), or without "
-                + "--illegal-native-access=deny.");
-        e.initCause(cause);
-        return e;
-    }
-
-    /**
-     * Copies {@code bytes} (a library) to the first extraction directory that works and loads it.
-     * Copy 0 is {@code libslabbin-<hash>.so}; when that file is loaded by another class loader of
-     * this JVM, copies 1, 2, ... are tried. Returns the file loaded, or null.
-     */
-    private static String loadCopy(byte[] bytes, String source, int firstCopy, Attempts attempts) {
-        String hash = sha256(bytes).substring(0, 16);
-        List<Path> dirs;
-        try {
-            dirs = extractionDirs();
-        } catch (RuntimeException e) {
-            attempts.failed("choosing an extraction directory", e);
-            return null;
-        }
-        for (Path dir : dirs) {
-            for (int copy = firstCopy; copy <= MAX_LOADER_COPIES; copy++) {
-                Path file;
-                try {
-                    file = extract(dir, bytes, hash, copy);
-                } catch (IOException | RuntimeException e) {
-                    attempts.failed("extracting " + source + " to " + dir, e);
-                    break;
-                }
-                Outcome o = tryLoad(file, source + " extracted", attempts);
-                if (o == Outcome.LOADED) {
-                    return file.toString();
-                }
-                if (o == Outcome.FAILED) {
-                    break;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The extraction directories, in the order they are tried (see the class comment). */
-    static List<Path> extractionDirs() {
-        String explicit = property(TMPDIR_PROPERTY);
-        if (explicit != null) {
-            return List.of(Path.of(explicit).toAbsolutePath());
-        }
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        Set<Path> dirs = new LinkedHashSet<>();
-        String jna = property("jna.tmpdir");
-        if (jna != null) {
-            dirs.add(Path.of(jna, "slabbin-" + user).toAbsolutePath());
-        }
-        Path cache = userCacheDir();
-        if (cache != null) {
-            dirs.add(cache.resolve(NAME).toAbsolutePath());
-        }
-        dirs.add(Path.of(System.getProperty("java.io.tmpdir"), "slabbin-" + user).toAbsolutePath());
-        return List.copyOf(dirs);
-    }
-
-    private static Path userCacheDir() {
-        String home = System.getProperty("user.home");
-        if (Platform.isWindows()) {
-            String local = System.getenv("LOCALAPPDATA");
-            return local == null || local.isBlank() ? null : Path.of(local);
-        }
-        if (Platform.isMac()) {
-            return home == null ? null : Path.of(home, "Library", "Caches");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg);
-        }
-        return home == null || home.isBlank() ? null : Path.of(home, ".cache");
-    }
-
-    /**
-     * Puts {@code bytes} at {@code dir/libslabbin-<hash>[-<copy>].so}: the file there if it holds
-     * exactly these bytes, else written to a temporary file and moved into place atomically (so
-     * JVMs extracting at once never load a half-written file).
-     */
-    private static Path extract(Path dir, byte[] bytes, String hash, int copy) throws IOException {
-        prepareDirectory(dir);
-        removeAbandonedTemporaryFiles(dir);
-        String name = System.mapLibraryName(NAME + "-" + hash + (copy == 0 ? "" : "-" + copy));
-        Path file = dir.resolve(name);
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                && Files.size(file) == bytes.length
-                && Arrays.equals(Files.readAllBytes(file), bytes)) {
-            return file;
-        }
-        Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return file;
-    }
-
-    /**
-     * Creates {@code dir} (owner-only on POSIX systems) if needed. A directory slabbin names itself
-     * under a shared location must belong to this user and not be writable by others; the one
-     * named by {@value #TMPDIR_PROPERTY} is the user's choice and is taken as it is.
-     */
-    private static void prepareDirectory(Path dir) throws IOException {
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (!Files.isDirectory(dir)) {
-            if (posix) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createDirectories(dir);
-            }
-        }
-        if (!posix || property(TMPDIR_PROPERTY) != null) {
-            return;
-        }
-        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory()) {
-            throw new IOException(dir + " is not a directory (a symbolic link?)");
-        }
-        if (a.permissions().contains(PosixFilePermission.GROUP_WRITE)
-                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException(dir + " is writable by other users ("
-                    + PosixFilePermissions.toString(a.permissions()) + ")");
-        }
-        UserPrincipal me = currentUser();
-        if (me != null && !me.equals(a.owner())) {
-            throw new IOException(dir + " belongs to " + a.owner().getName() + ", not "
-                    + me.getName());
-        }
-    }
-
-    private static UserPrincipal currentUser() {
-        try {
-            return FileSystems.getDefault().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(System.getProperty("user.name"));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Deletes {@code .libslabbin-*.<pid>-<random>.tmp} files whose process no longer runs. */
-    private static void removeAbandonedTemporaryFiles(Path dir) {
-        String stem = System.mapLibraryName(NAME);
-        String prefix = "." + stem.substring(0, stem.indexOf(NAME)) + NAME + "-";
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path p : s) {
-                String n = p.getFileName().toString();
-                if (!n.startsWith(prefix)) {
-                    continue;
-                }
-                String tail = n.substring(0, n.length() - ".tmp".length());
-                String pid = tail.substring(tail.lastIndexOf('.') + 1);
-                int dash = pid.indexOf('-');
-                if (dash > 0 && ProcessHandle.of(Long.parseLong(pid.substring(0, dash)))
-                        .isEmpty()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Best effort: a file left now is removed by a later load.
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    /** What each place tried gave; turned into the final error. */
-    private static final class Attempts {
-        private final List<String> lines = new ArrayList<>();
-        private final List<Throwable> errors = new ArrayList<>();
-        private final boolean explicit;
-        private boolean noexec;
-        private int inAnotherLoader;
-
-        Attempts(boolean explicit) {
-            this.explicit = explicit;
-        }
-
-        void note(String line) {
-            lines.add(line);
-        }
-
-        /** Records a failed attempt; true if the file is loaded by another class loader. */
-        boolean failed(String what, Throwable e) {
-            String m = String.valueOf(e.getMessage());
-            String hint = "";
-            if (m.contains("failed to map segment") || m.contains("Operation not permitted")) {
-                noexec = true;
-                hint = " (a file system mounted noexec?)";
-            }
-            boolean another = m.contains(ANOTHER_LOADER);
-            if (another) {
-                inAnotherLoader++;
-            }
-            lines.add(what + ": " + e.getClass().getSimpleName() + ": " + m + hint);
-            errors.add(e);
-            return another;
-        }
-
-        UnsatisfiedLinkError failure() {
-            StringBuilder sb = new StringBuilder("slabbin: cannot load the native library ")
-                    .append(libraryFileName()).append(" for platform ").append(platformPrefix())
-                    .append(". Tried:");
-            for (String t : lines) {
-                sb.append("\n  - ").append(t);
-            }
-            if (inAnotherLoader > 0) {
-                sb.append("\nOther class loaders of this JVM hold ").append(inAnotherLoader)
-                        .append(" of the files tried (a file loads in one class loader only; ")
-                        .append("slabbin uses copies for up to ").append(MAX_LOADER_COPIES + 1)
-                        .append(" class loaders): load slabbin in one class loader the others ")
-                        .append("share, such as a common parent.");
-            }
-            if (explicit) {
-                sb.append("\n-D").append(LIBRARY_PATH_PROPERTY).append(" is set, so nothing ")
-                        .append("else was tried: point it to slabbin's ").append(libraryFileName())
-                        .append(" for ").append(platformPrefix())
-                        .append(", or leave it unset to use the library in the JAR.");
-            }
-            if (!explicit || inAnotherLoader > 0 || noexec) {
-                sb.append("\nSet -D").append(TMPDIR_PROPERTY)
-                        .append("=DIR to extract the library to a directory that allows loading ")
-                        .append("native code").append(noexec ? " (not on a file system mounted "
-                                + "noexec)" : "");
-                if (!explicit) {
-                    sb.append(", or -D").append(LIBRARY_PATH_PROPERTY).append("=/path/to/")
-                            .append(libraryFileName()).append(" to load a file directly (build ")
-                            .append("one for this platform with mvn package)");
-                }
-                sb.append('.');
-            }
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError(sb.toString());
-            errors.forEach(e::addSuppressed);
-            return e;
-        }
     }
 
     /** {@link #platformPrefix()}, computed once on first use. */

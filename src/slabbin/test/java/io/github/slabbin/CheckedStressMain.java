@@ -185,12 +185,12 @@ public final class CheckedStressMain {
     /** A single-address refusal, as a regex. */
     private String notLive(long address, int code) {
         return java.util.regex.Pattern.quote(String.format("0x%x is not a live slot of %s: %s",
-                address, a, SlabAllocator.reason(code))) + sites(address);
+                address, a, Failures.reason(code))) + sites(address);
     }
 
     private void refusedAddress(long address, int code, Executable call) {
         refused(IllegalArgumentException.class, notLive(address, code),
-                String.format("0x%x refused: %s", address, SlabAllocator.reason(code)), call);
+                String.format("0x%x refused: %s", address, Failures.reason(code)), call);
     }
 
     private String oom(String tail) {
@@ -324,7 +324,7 @@ public final class CheckedStressMain {
             return;
         }
         String why = bad[2] >= 0 ? "repeated inside the batch (also at addresses[" + bad[2] + "])"
-                : SlabAllocator.reason(bad[1]);
+                : Failures.reason(bad[1]);
         String prefix = String.format("addresses[%d] = 0x%x is not a live slot of %s: %s",
                 bad[0], xs[bad[0]], a, why);
         refused(IllegalArgumentException.class, java.util.regex.Pattern.quote(prefix)

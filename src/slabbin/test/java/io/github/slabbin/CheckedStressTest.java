@@ -23,8 +23,8 @@ class CheckedStressTest {
         if (seed != null) {
             args.add(seed);
         }
-        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx256m"), CheckedStressMain.class, 300,
-                args.toArray(String[]::new));
+        ChildJvm.Result r = new ChildJvm(CheckedStressMain.class).jvmArgs("-Xmx256m").timeout(300)
+                .run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.describe());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("seed "), r.describe());

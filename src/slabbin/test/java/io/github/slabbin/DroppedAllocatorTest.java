@@ -3,7 +3,6 @@ package io.github.slabbin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class DroppedAllocatorTest {
     @Test
     void noCallOfADroppedAllocatorCrashes() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx64m"), DroppedAllocatorMain.class, 120,
-                "3");
+        ChildJvm.Result r = new ChildJvm(DroppedAllocatorMain.class).jvmArgs("-Xmx64m").timeout(120)
+                .run("3");
         assertEquals(0, r.exit(), r.describe());
         assertTrue(r.out().endsWith("ok" + System.lineSeparator()), r.describe());
         for (String scenario : DroppedAllocatorMain.scenarios().keySet()) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a child JVM by the loader tests ({@link LoaderChildJvm}): loads the native library and prints
+ * Run in a child JVM by the loader tests ({@link ChildJvm}): loads the native library and prints
  * where from, then does what the first argument asks. A failure escapes as an uncaught error
  * (stack trace on stderr, exit code 1).
  *
@@ -29,6 +29,11 @@ import java.util.List;
  */
 public final class LoadLibraryMain {
     private LoadLibraryMain() {}
+
+    /** A child JVM that runs this class, for the loader tests. */
+    static ChildJvm child() {
+        return new ChildJvm(LoadLibraryMain.class);
+    }
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "";

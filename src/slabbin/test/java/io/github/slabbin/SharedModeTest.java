@@ -60,7 +60,7 @@ class SharedModeTest {
     private void assertRefused(long address, int code, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertEquals(String.format("0x%x is not a live slot of %s: %s", address, a,
-                SlabAllocator.reason(code)), e.getMessage());
+                Failures.reason(code)), e.getMessage());
     }
 
     @Test
@@ -159,7 +159,7 @@ class SharedModeTest {
                         a.deallocate(slot[0]);
                         won.incrementAndGet();
                     } catch (IllegalArgumentException e) {
-                        if (e.getMessage().endsWith(SlabAllocator.reason(
+                        if (e.getMessage().endsWith(Failures.reason(
                                 SlabbinNative.EDOUBLEFREE))) {
                             refused.incrementAndGet();
                         } else {

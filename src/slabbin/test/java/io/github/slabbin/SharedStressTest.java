@@ -227,7 +227,7 @@ class SharedStressTest {
                                     a.deallocate(live.remove(live.size() - 1));
                                 } catch (IllegalArgumentException e) {
                                     // a slot the reset freed: refused as a double free
-                                    if (!e.getMessage().endsWith(SlabAllocator.reason(
+                                    if (!e.getMessage().endsWith(Failures.reason(
                                             SlabbinNative.EDOUBLEFREE))) {
                                         throw e;
                                     }

@@ -75,7 +75,7 @@ class SlabbinLibraryTest {
 
     @Test
     void childJvmLoadsFromTheClassPath() throws Exception {
-        LoaderChildJvm.Result r = new LoaderChildJvm().run("allocate");
+        ChildJvm.Result r = LoadLibraryMain.child().run("allocate");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("loaded /"), r.all());
         assertTrue(r.out().contains(SlabbinLibrary.platformPrefix() + File.separator
@@ -85,7 +85,7 @@ class SlabbinLibraryTest {
 
     @Test
     void childJvmWithAMissingExplicitPathExplainsTheFailure() throws Exception {
-        LoaderChildJvm.Result r = new LoaderChildJvm()
+        ChildJvm.Result r = LoadLibraryMain.child()
                 .jvmArgs("-Dslabbin.library.path=/nonexistent/libslabbin.so").run();
         assertNotEquals(0, r.exit());
         String err = r.err();
@@ -104,7 +104,7 @@ class SlabbinLibraryTest {
     @Test
     void childJvmWithAnExplicitPathLoadsThatFile() throws Exception {
         String path = SlabbinLibrary.load();
-        LoaderChildJvm.Result r = new LoaderChildJvm().jvmArgs("-Dslabbin.library.path=" + path)
+        ChildJvm.Result r = LoadLibraryMain.child().jvmArgs("-Dslabbin.library.path=" + path)
                 .run("allocate");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.printed("loaded " + path), r.all());
@@ -115,7 +115,7 @@ class SlabbinLibraryTest {
     void anExplicitPathThatIsNotALibraryIsReported(@TempDir Path dir) throws Exception {
         Path notALib = dir.resolve("not-a-library.so");
         Files.writeString(notALib, "not an ELF file");
-        LoaderChildJvm.Result r = new LoaderChildJvm().jvmArgs("-Dslabbin.library.path=" + notALib).run();
+        ChildJvm.Result r = LoadLibraryMain.child().jvmArgs("-Dslabbin.library.path=" + notALib).run();
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains("-Dslabbin.library.path=" + notALib + " (" + notALib + ")"),
                 r.all());

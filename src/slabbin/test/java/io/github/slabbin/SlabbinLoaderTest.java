@@ -100,8 +100,8 @@ class SlabbinLoaderTest {
     }
 
     /** A child JVM that finds the library only inside a JAR. */
-    private static LoaderChildJvm fromJar() {
-        return new LoaderChildJvm().classPathFirst(nativesJar);
+    private static ChildJvm fromJar() {
+        return LoadLibraryMain.child().classPathFirst(nativesJar);
     }
 
     /** The extracted file's name: content-addressed; copy n for the n+1-th class loader. */
@@ -125,7 +125,7 @@ class SlabbinLoaderTest {
     void aNoexecExtractionDirectoryFallsBackToTheNext(@TempDir Path dir) throws Exception {
         assumeNoexec();
         Path cache = dir.resolve("cache");
-        LoaderChildJvm.Result r = fromJar().jvmArgs("-Djna.tmpdir=" + noexec)
+        ChildJvm.Result r = fromJar().jvmArgs("-Djna.tmpdir=" + noexec)
                 .env("XDG_CACHE_HOME", cache.toString()).run("allocate");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.printed("loaded " + cache.resolve("slabbin").resolve(extracted(0))), r.all());
@@ -136,7 +136,7 @@ class SlabbinLoaderTest {
     void everyDirectoryNoexecReportsEachAttemptAndTheProperty() throws Exception {
         assumeNoexec();
         Path xdg = noexec.resolve("xdg");
-        LoaderChildJvm.Result r = fromJar()
+        ChildJvm.Result r = fromJar()
                 .jvmArgs("-Djna.tmpdir=" + noexec, "-Djava.io.tmpdir=" + noexec)
                 .env("XDG_CACHE_HOME", xdg.toString()).run("allocate");
         assertEquals(1, r.exit(), r.all());
@@ -159,7 +159,7 @@ class SlabbinLoaderTest {
     @Test
     void slabbinTmpdirIsUsedWhenEveryDefaultIsNoexec(@TempDir Path dir) throws Exception {
         assumeNoexec();
-        LoaderChildJvm.Result r = fromJar()
+        ChildJvm.Result r = fromJar()
                 .jvmArgs("-Djna.tmpdir=" + noexec, "-Djava.io.tmpdir=" + noexec,
                         "-Dslabbin.tmpdir=" + dir)
                 .env("XDG_CACHE_HOME", noexec.resolve("xdg").toString()).run("allocate");
@@ -174,7 +174,7 @@ class SlabbinLoaderTest {
     void withoutPropertiesTheLibraryGoesToTheUserCache(@TempDir Path dir) throws Exception {
         Path tmp = Files.createDirectory(dir.resolve("tmp"));
         Path xdg = dir.resolve("xdg");
-        LoaderChildJvm.Result r = fromJar().jvmArgs("-Djava.io.tmpdir=" + tmp)
+        ChildJvm.Result r = fromJar().jvmArgs("-Djava.io.tmpdir=" + tmp)
                 .env("XDG_CACHE_HOME", xdg.toString()).run("allocate");
         assertEquals(0, r.exit(), r.all());
         Path file = xdg.resolve("slabbin").resolve(extracted(0));
@@ -195,7 +195,7 @@ class SlabbinLoaderTest {
         Path open = Files.createDirectory(tmp.resolve("slabbin-" + USER));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path notADirectory = Files.writeString(dir.resolve("file"), "a file, not a directory");
-        LoaderChildJvm.Result r = fromJar().jvmArgs("-Djava.io.tmpdir=" + tmp)
+        ChildJvm.Result r = fromJar().jvmArgs("-Djava.io.tmpdir=" + tmp)
                 .env("XDG_CACHE_HOME", notADirectory.toString()).run("allocate");
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("  - extracting class path resource " + RESOURCE + " to "
@@ -218,8 +218,7 @@ class SlabbinLoaderTest {
             }
         }
         assumeTrue(libz != null, "skipped: no libz.so.1 in java.library.path");
-        LoaderChildJvm.Result r = new LoaderChildJvm().jvmArgs("-Dslabbin.library.path=" + libz)
-                .run("allocate-only");
+        ChildJvm.Result r = withLibrary(libz);
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("java.lang.UnsatisfiedLinkError: slabbin: refused the native "
                 + "library " + libz + " (from -Dslabbin.library.path=" + libz + "): it is not "
@@ -233,15 +232,45 @@ class SlabbinLoaderTest {
 
     @Test
     void slabbinsLibraryWithAnotherAbiIsRefused() throws Exception {
-        Path fixture = Path.of(System.getProperty("slabbin.test.nativeBuild"),
-                System.mapLibraryName("slabbin_wrong_abi"));
-        assumeTrue(Files.isRegularFile(fixture), () -> "skipped: no fixture " + fixture);
-        LoaderChildJvm.Result r = new LoaderChildJvm().jvmArgs("-Dslabbin.library.path=" + fixture).run();
+        Path fixture = fixture("slabbin_wrong_abi");
+        ChildJvm.Result r = withLibrary(fixture);
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.err().contains("slabbin: refused the native library " + fixture + " (from "
                 + "-Dslabbin.library.path=" + fixture + "): it is slabbin's native library "
                 + "version 0.0.0-wrong-abi with ABI " + (SlabbinLibrary.ABI_VERSION + 1)
                 + ", but this slabbin needs ABI " + SlabbinLibrary.ABI_VERSION), r.all());
+    }
+
+    @Test
+    void slabbinsLibraryOfAnotherVersionIsRefused() throws Exception {
+        Path fixture = fixture("slabbin_wrong_version");
+        ChildJvm.Result r = withLibrary(fixture);
+        assertEquals(1, r.exit(), r.all());
+        assertTrue(r.err().contains("java.lang.UnsatisfiedLinkError: slabbin: refused the native "
+                + "library " + fixture + " (from -Dslabbin.library.path=" + fixture + "): it is "
+                + "slabbin's native library version 0.0.0-wrong-version (ABI "
+                + SlabbinLibrary.ABI_VERSION + "), but this slabbin's Java library is version "
+                + System.getProperty("slabbin.test.version") + " (a library and a JAR of different "
+                + "slabbin versions; every release of the two is built and tested only together). "
+                + "Nothing else was tried, because a library once loaded stays loaded. Set "
+                + "-Dslabbin.library.path to slabbin's " + System.mapLibraryName("slabbin")
+                + " for " + SlabbinLibrary.platformPrefix() + " of this slabbin version, or leave "
+                + "it unset to use the library in the JAR."), r.all());
+        assertFalse(r.out().contains("slot"), r.all());
+    }
+
+    /** A fixture library of the native build tree (CMake); skips the test when it is absent. */
+    private static Path fixture(String name) {
+        Path fixture = Path.of(System.getProperty("slabbin.test.nativeBuild"),
+                System.mapLibraryName(name));
+        assumeTrue(Files.isRegularFile(fixture), () -> "skipped: no fixture " + fixture);
+        return fixture;
+    }
+
+    /** A child JVM that allocates a slot with {@code -Dslabbin.library.path=library}. */
+    private static ChildJvm.Result withLibrary(Path library) throws Exception {
+        return LoadLibraryMain.child().jvmArgs("-Dslabbin.library.path=" + library)
+                .run("allocate-only");
     }
 
     // JVMs that end abruptly
@@ -250,13 +279,13 @@ class SlabbinLoaderTest {
     void twentyHaltedJvmsLeaveOneExtractedCopy(@TempDir Path dir) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<LoaderChildJvm.Result>> runs = new ArrayList<>();
+            List<Future<ChildJvm.Result>> runs = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 runs.add(pool.submit(() -> fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir)
                         .run("halt")));
             }
-            for (Future<LoaderChildJvm.Result> f : runs) {
-                LoaderChildJvm.Result r = f.get(5, TimeUnit.MINUTES);
+            for (Future<ChildJvm.Result> f : runs) {
+                ChildJvm.Result r = f.get(5, TimeUnit.MINUTES);
                 assertEquals(3, r.exit(), r.all());
                 assertTrue(r.printed("loaded " + dir.resolve(extracted(0))), r.all());
                 assertTrue(r.out().contains("slot true"), r.all());
@@ -273,7 +302,7 @@ class SlabbinLoaderTest {
         Process ended = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "-version").redirectErrorStream(true).start();
         ended.getInputStream().readAllBytes();
-        assertTrue(ended.waitFor(LoaderChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(ended.waitFor(ChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assumeTrue(ProcessHandle.of(ended.pid()).isEmpty(), "skipped: process id reused at once");
         String dead = "." + extracted(0) + "." + ended.pid() + "-0123abcd.tmp";
         String alive = "." + extracted(0) + "." + ProcessHandle.current().pid() + "-4567cdef.tmp";
@@ -292,7 +321,7 @@ class SlabbinLoaderTest {
     @Test
     void twoClassLoadersWithTheExplicitPathBothLoad(@TempDir Path dir) throws Exception {
         String path = SlabbinLibrary.load();
-        LoaderChildJvm.Result r = new LoaderChildJvm()
+        ChildJvm.Result r = LoadLibraryMain.child()
                 .jvmArgs("-Dslabbin.library.path=" + path, "-Dslabbin.tmpdir=" + dir)
                 .run("loaders");
         assertEquals(0, r.exit(), r.all());
@@ -303,7 +332,7 @@ class SlabbinLoaderTest {
 
     @Test
     void twoClassLoadersFindingTheLibraryInTheJarBothLoad(@TempDir Path dir) throws Exception {
-        LoaderChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders");
+        ChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.printed("loader1 loaded " + dir.resolve(extracted(0))
                 + " slot true"), r.all());
@@ -315,7 +344,7 @@ class SlabbinLoaderTest {
 
     @Test
     void aTenthClassLoaderIsToldWhatHoldsTheCopies(@TempDir Path dir) throws Exception {
-        LoaderChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders", "10");
+        ChildJvm.Result r = fromJar().jvmArgs("-Dslabbin.tmpdir=" + dir).run("loaders", "10");
         assertEquals(0, r.exit(), r.all());
         for (int i = 1; i <= 9; i++) {
             assertTrue(r.printed("loader" + i + " loaded " + dir.resolve(extracted(i - 1))
@@ -338,7 +367,7 @@ class SlabbinLoaderTest {
         Path java = JDK25.resolve("bin").resolve("java");
         assumeTrue(Files.isExecutable(java), () -> "skipped: no JDK 25 at " + JDK25
                 + " (set -Dslabbin.test.jdk25=JDK_HOME)");
-        LoaderChildJvm.Result denied = new LoaderChildJvm().java(java)
+        ChildJvm.Result denied = LoadLibraryMain.child().java(java)
                 .jvmArgs("--illegal-native-access=deny").run("allocate-only");
         assertEquals(1, denied.exit(), denied.all());
         assertTrue(denied.err().contains("java.lang.UnsatisfiedLinkError: slabbin: this JVM "
@@ -350,7 +379,7 @@ class SlabbinLoaderTest {
                 denied.all());
         assertFalse(denied.err().contains("ExceptionInInitializerError"), denied.all());
 
-        LoaderChildJvm.Result enabled = new LoaderChildJvm().java(java)
+        ChildJvm.Result enabled = LoadLibraryMain.child().java(java)
                 .jvmArgs("--illegal-native-access=deny", "--enable-native-access=ALL-UNNAMED")
                 .run("allocate-only");
         assertEquals(0, enabled.exit(), enabled.all());

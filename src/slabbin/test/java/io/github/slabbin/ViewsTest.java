@@ -119,7 +119,7 @@ class ViewsTest {
     @ParameterizedTest
     @ValueSource(strings = {"checked", "unchecked"})
     void a64MiBStructureOverASmallSlotIsRefused(String mode) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx512m"), HugeStructureMain.class, 60, mode);
+        ChildJvm.Result r = new ChildJvm(HugeStructureMain.class).jvmArgs("-Xmx512m").run(mode);
         assertEquals(0, r.exit(), r.describe());
         assertEquals(List.of(Huge.class.getName() + " needs 67108864 bytes but a slot holds 24",
                 "constructor never ran"), r.out().lines().toList(), r.describe());
@@ -156,7 +156,7 @@ class ViewsTest {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                             view);
                     assertEquals(String.format("0x%x is not a live slot of %s: ", address, a)
-                            + SlabAllocator.reason(reasonCode((String) c[1])), e.getMessage());
+                            + Failures.reason(reasonCode((String) c[1])), e.getMessage());
                 }
                 assertFalse(SEEN.contains(address), TestSupport.hex(address));
             }
