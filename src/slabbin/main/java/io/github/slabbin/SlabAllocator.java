@@ -1014,17 +1014,24 @@ public final class SlabAllocator implements AutoCloseable {
          *       compare-and-set, refuses a foreign or interior address and a double free at the
          *       call that makes it, with the messages of confined mode, also for a slot that sits
          *       in some thread's magazine; of two racing frees of one slot exactly one wins.
-         *   <li>{@link SlabAllocator#close()}, {@link SlabAllocator#reset()},
-         *       {@link SlabAllocator#trim()} and {@link SlabAllocator#stats()} are exclusive: they
-         *       wait until the calls in progress end, and calls that start meanwhile wait for
-         *       them to finish (after {@code close()} they throw {@link IllegalStateException});
-         *       each call in progress marks itself with one volatile store in a field of its own
-         *       thread. {@code trim()} returns every magazine's slots to the slabs first;
-         *       {@code reset()} empties every magazine.
+         *   <li>No lock and no fence per call: a call compares the allocator's current epoch
+         *       (one volatile load) with its thread's. {@link SlabAllocator#close()} installs a
+         *       closed epoch: calls that start afterwards throw {@link IllegalStateException}, a
+         *       call already running finishes on the Java heap or throws at the depot, whose lock
+         *       guards every native call; only {@code allocateZeroed}, which writes slot memory,
+         *       marks itself and is waited for. {@link SlabAllocator#reset()} begins a new epoch:
+         *       every magazine's older slots are dropped (by the reset, or by their thread at its
+         *       next call); a call overlapping the reset is ordered before it, so a slot it
+         *       returns is freed by the reset. {@link SlabAllocator#trim()} returns the magazines
+         *       of the depot, of ended threads, of virtual threads and of the caller to the slabs
+         *       (other running threads keep theirs), then releases every empty slab.
+         *       {@code close()}, {@code reset()}, {@code trim()} and {@code stats()} run one at a
+         *       time.
          *   <li>{@link SlabStats#liveSlots()} counts the slots held by callers;
          *       {@link SlabStats#magazineSlots()} the free slots in all magazines (threads' and
-         *       depot's); {@link SlabStats#peakLiveSlots()} is the core's peak of slots out of the
-         *       slabs, those in magazines included (an upper bound of the callers' peak).
+         *       depot's), exact when no call runs meanwhile; {@link SlabStats#peakLiveSlots()}
+         *       is the core's peak of slots out of the slabs, those in magazines included (an
+         *       upper bound of the callers' peak).
          *   <li>Not available: debug mode ({@code debug(true)} is refused; the system property
          *       {@value #DEBUG_PROPERTY} does not apply). {@link SlabAllocator#owner()} is null.
          *       The native handle must not be used by C while Java threads call the allocator.

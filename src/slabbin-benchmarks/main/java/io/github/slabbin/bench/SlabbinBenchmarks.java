@@ -267,8 +267,7 @@ public class SlabbinBenchmarks {
      */
     @Benchmark
     public void sharedCheckedPair(SharedChecked s) {
-        SlabAllocator a = s.allocator;
-        a.deallocate(a.allocate());
+        pair(s);
     }
 
     /**
@@ -289,8 +288,7 @@ public class SlabbinBenchmarks {
      */
     @Benchmark
     public void sharedUncheckedPair(SharedUnchecked s) {
-        SlabAllocator a = s.allocator;
-        a.deallocate(a.allocate());
+        pair(s);
     }
 
     /**
@@ -302,6 +300,12 @@ public class SlabbinBenchmarks {
     @Threads(2)
     public void sharedUncheckedPair2Threads(SharedUnchecked s) {
         sharedUncheckedPair(s);
+    }
+
+    /** One allocate/free pair on the state's allocator. */
+    private static void pair(AllocatorState s) {
+        SlabAllocator a = s.allocator;
+        a.deallocate(a.allocate());
     }
 
     // ---- slabbin batch calls: N slots per crossing ------------------------------------------
