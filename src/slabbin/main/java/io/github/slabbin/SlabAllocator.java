@@ -870,7 +870,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     /**
      * Configures and creates a {@link SlabAllocator}. Not thread-safe; the allocator is confined to
-     * the thread that calls {@link #build()}.
+     * the thread that calls {@link #build()}, unless built {@link #shared(boolean) shared}.
      */
     public static final class Builder {
         /**
@@ -1079,12 +1079,13 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
-         * Creates the allocator, confined to the calling thread.
+         * Creates the allocator, confined to the calling thread (unless {@link #shared(boolean)
+         * shared}).
          *
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
          *     space, if the initial slab capacity exceeds the slab capacity, or if
-         *     {@code debug(true)} is combined with {@code checked(false)}
+         *     {@code debug(true)} is combined with {@code checked(false)} or {@code shared(true)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
