@@ -59,6 +59,11 @@ final class Failures {
                 + " debug(true) cannot be combined with checked(false)");
     }
 
+    static IllegalArgumentException debugWhenShared() {
+        return new IllegalArgumentException("debug mode is not available in shared mode:"
+                + " debug(true) cannot be combined with shared(true)");
+    }
+
     static OutOfMemoryError noAllocatorHeader() {
         return new OutOfMemoryError("slabbin: no native memory for an allocator header");
     }
@@ -86,10 +91,13 @@ final class Failures {
 
     // ---- one allocator ---------------------------------------------------------------------
 
-    /** Closed, or called from a thread other than the owner (checked before any argument). */
+    /**
+     * Closed, or called from a thread other than the owner (checked before any argument); a
+     * shared allocator (no owner) only gets the first.
+     */
     IllegalStateException state() {
         Thread current = Thread.currentThread();
-        if (current != owner) {
+        if (owner != null && current != owner) {
             return new IllegalStateException(allocator + " is confined to thread \""
                     + owner.getName() + "\" (id " + owner.getId() + ") but was called from"
                     + " thread \"" + current.getName() + "\" (id " + current.getId() + ")");

@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Threads</h2>
  * An allocator is confined to the thread that created it (its owner): a call from any other
- * thread throws {@link IllegalStateException} naming both threads. The memory of a slot may be
+ * thread throws {@link IllegalStateException} naming both threads. A shared allocator
+ * ({@link Builder#shared(boolean) shared(true)}) may be used by any number of threads, with
+ * per-thread magazines and a depot in front of the slabs. The memory of a slot may be
  * read and written from any thread, with the usual need for a happens-before edge.
  *
  * <h2>Lifecycle and the lifetime of addresses and views</h2>
@@ -123,9 +125,12 @@ public final class SlabAllocator implements AutoCloseable {
     private final CallSites sites;
     /** Every exception this allocator throws. */
     private final Failures failures;
+    /** Shared mode: the magazines and depot every call goes to; null when confined. */
+    private final SharedSlabs shared;
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
-                          boolean checked, boolean debug, long maxReserved, int magazineSlots) {
+                          boolean checked, boolean debug, long maxReserved, int magazineSlots,
+                          boolean shared) {
         // The builder has checked each argument on its own; what is left is how they combine.
         this.layout = Objects.requireNonNull(layout, "layout");
         if (initialSlabCapacity < 1 || initialSlabCapacity > slabCapacity) {
@@ -145,14 +150,16 @@ public final class SlabAllocator implements AutoCloseable {
         }
         this.slabCapacity = slabCapacity;
         this.checked = checked;
-        this.owner = Thread.currentThread();
+        this.owner = shared ? null : Thread.currentThread();
         this.handle = h;
         this.sites = debug ? new CallSites() : null;
         this.failures = new Failures(this, owner, sites, maxReserved);
-        this.magazine = magazineSlots > 0
+        this.magazine = magazineSlots > 0 && !shared
                 ? new Magazine(magazineSlots, checked, sites, failures) : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
+        this.shared = shared
+                ? new SharedSlabs(failures, h, layout.size(), checked, magazineSlots) : null;
     }
 
     /**
@@ -213,6 +220,13 @@ public final class SlabAllocator implements AutoCloseable {
         // magazine path is in allocateSlow().
         Magazine m = magazine;
         if (m == null) {
+            if (shared != null) {
+                try {
+                    return shared.allocate();
+                } finally {
+                    Reference.reachabilityFence(this);
+                }
+            }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
                 throw failures.state();
@@ -263,6 +277,13 @@ public final class SlabAllocator implements AutoCloseable {
      * @throws IllegalStateException as {@link #allocate()}
      */
     public long allocateZeroed() {
+        if (shared != null) {
+            try {
+                return shared.allocateZeroed();
+            } finally {
+                Reference.reachabilityFence(this);
+            }
+        }
         long h = liveHandle();
         try {
             if (magazine != null) {
@@ -292,6 +313,14 @@ public final class SlabAllocator implements AutoCloseable {
         // the magazine path is in deallocateSlow().
         Magazine m = magazine;
         if (m == null) {
+            if (shared != null) {
+                try {
+                    shared.deallocate(address);
+                } finally {
+                    Reference.reachabilityFence(this);
+                }
+                return;
+            }
             long h = handle;
             if (Thread.currentThread() != owner || h == 0) {
                 throw failures.state();
@@ -345,6 +374,10 @@ public final class SlabAllocator implements AutoCloseable {
             return 0;
         }
         try {
+            if (shared != null) {
+                shared.allocate(addresses, offset, count);
+                return count;
+            }
             Magazine m = magazine;
             // The magazine's slots come first; the slabs' follow. They are taken in the other
             // order so that a refused batch leaves the array and the magazine as they were.
@@ -393,7 +426,9 @@ public final class SlabAllocator implements AutoCloseable {
             return;
         }
         try {
-            if (magazine == null) {
+            if (shared != null) {
+                shared.deallocate(addresses, offset, count);
+            } else if (magazine == null) {
                 long refused = NativeCalls.deallocateBatch(h, addresses, offset, count);
                 failures.requireBatchFreed(refused, addresses, offset);
             } else {
@@ -444,6 +479,10 @@ public final class SlabAllocator implements AutoCloseable {
     public void reset() {
         long h = liveHandle();
         try {
+            if (shared != null) {
+                shared.reset();
+                return;
+            }
             if (magazine != null) {
                 magazine.clear();
             }
@@ -467,6 +506,9 @@ public final class SlabAllocator implements AutoCloseable {
     public long trim() {
         long h = liveHandle();
         try {
+            if (shared != null) {
+                return shared.trim();
+            }
             if (magazine != null) {
                 magazine.flushAll(h);
             }
@@ -488,6 +530,13 @@ public final class SlabAllocator implements AutoCloseable {
      */
     public SlabStats stats() {
         long h = liveHandle();
+        if (shared != null) {
+            try {
+                return shared.stats();
+            } finally {
+                Reference.reachabilityFence(this);
+            }
+        }
         NativeStats n;
         try {
             n = NativeStats.read(h);
@@ -571,7 +620,7 @@ public final class SlabAllocator implements AutoCloseable {
     /**
      * The thread this allocator is confined to.
      *
-     * @return the thread that created it
+     * @return the thread that created it; null for a shared allocator
      */
     public Thread owner() {
         return owner;
@@ -690,6 +739,15 @@ public final class SlabAllocator implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (shared != null) {
+            String described = toString();
+            shared.close(() -> {
+                handle = 0;
+                state.close(described);
+                cleanable.clean();
+            });
+            return;
+        }
         if (Thread.currentThread() != owner) {
             throw failures.state();
         }
@@ -707,7 +765,7 @@ public final class SlabAllocator implements AutoCloseable {
      * @return true once closed
      */
     public boolean isClosed() {
-        return handle == 0;
+        return shared != null ? shared.isClosed() : handle == 0;
     }
 
     @Override
@@ -715,7 +773,8 @@ public final class SlabAllocator implements AutoCloseable {
         return describe(layout, slabCapacity) + (checked ? "" : " unchecked")
                 + (sites == null ? "" : " debug")
                 + (magazine == null ? "" : " magazine=" + magazine.size())
-                + (handle == 0 ? " (closed)" : "");
+                + (shared == null ? "" : " shared")
+                + (isClosed() ? " (closed)" : "");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -726,6 +785,10 @@ public final class SlabAllocator implements AutoCloseable {
      */
     private long liveHandle() {
         long h = handle;
+        if (shared != null) {
+            shared.requireOpen();
+            return h;
+        }
         if (Thread.currentThread() != owner || h == 0) {
             throw failures.state();
         }
@@ -734,6 +797,9 @@ public final class SlabAllocator implements AutoCloseable {
 
     /** What {@link #deallocate(long)} would say of an address; nothing is read or changed. */
     private int check(long h, long address) {
+        if (shared != null) {
+            return shared.check(address);
+        }
         return magazine != null ? magazine.check(h, address) : NativeCalls.check(h, address);
     }
 
@@ -821,7 +887,7 @@ public final class SlabAllocator implements AutoCloseable {
 
     /**
      * Configures and creates a {@link SlabAllocator}. Not thread-safe; the allocator is confined to
-     * the thread that calls {@link #build()}.
+     * the thread that calls {@link #build()}, unless built {@link #shared(boolean) shared}.
      */
     public static final class Builder {
         /**
@@ -840,6 +906,7 @@ public final class SlabAllocator implements AutoCloseable {
         private Boolean debug;
         private long maxReservedBytes;
         private int magazineSlots;
+        private boolean shared;
 
         private Builder(SlotLayout layout) {
             this.layout = layout;
@@ -944,6 +1011,58 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
+         * Shared mode (default false: confined to the thread that calls {@link #build()}): every
+         * method, {@code close()} included, may be called from any thread, and a slot allocated on
+         * one thread may be freed on another. The layer of Bonwick and Adams ("Magazines and
+         * Vmem", USENIX 2001) sits in front of the slabs: each platform thread keeps a loaded and
+         * a previous magazine of {@link #magazine(int) magazine} slots (default 64), exchanges
+         * whole magazines with a depot guarded by one lock (a locked stack pair, so free of ABA),
+         * and the depot refills and flushes magazines with one batch call each. Most calls take
+         * no lock and make no native call.
+         *
+         * <ul>
+         *   <li>Threads: up to {@code max(16, 4 * processors)} platform threads get a pair of
+         *       their own; virtual threads (JDK 21+) and threads beyond the bound share one
+         *       striped pair per processor, each used under a lock, so no virtual thread pins a
+         *       magazine. The slots of a thread that ended go back at the latest on
+         *       {@link SlabAllocator#trim()}, {@link SlabAllocator#reset()} or
+         *       {@link SlabAllocator#close()}, or when a new thread needs a pair at the bound.
+         *   <li>Checked mode: a per-slot state (live or free) that every thread sees, changed by
+         *       compare-and-set, refuses a foreign or interior address and a double free at the
+         *       call that makes it, with the messages of confined mode, also for a slot that sits
+         *       in some thread's magazine; of two racing frees of one slot exactly one wins.
+         *   <li>No lock and no fence per call: a call compares the allocator's current epoch
+         *       (one volatile load) with its thread's. {@link SlabAllocator#close()} installs a
+         *       closed epoch: calls that start afterwards throw {@link IllegalStateException}, a
+         *       call already running finishes on the Java heap or throws at the depot, whose lock
+         *       guards every native call; only {@code allocateZeroed}, which writes slot memory,
+         *       marks itself and is waited for. {@link SlabAllocator#reset()} begins a new epoch:
+         *       every magazine's older slots are dropped (by the reset, or by their thread at its
+         *       next call); a call overlapping the reset is ordered before it, so a slot it
+         *       returns is freed by the reset. {@link SlabAllocator#trim()} returns the magazines
+         *       of the depot, of ended threads, of virtual threads and of the caller to the slabs
+         *       (other running threads keep theirs), then releases every empty slab.
+         *       {@code close()}, {@code reset()}, {@code trim()} and {@code stats()} run one at a
+         *       time.
+         *   <li>{@link SlabStats#liveSlots()} counts the slots held by callers;
+         *       {@link SlabStats#magazineSlots()} the free slots in all magazines (threads' and
+         *       depot's), exact when no call runs meanwhile; {@link SlabStats#peakLiveSlots()}
+         *       is the core's peak of slots out of the slabs, those in magazines included (an
+         *       upper bound of the callers' peak).
+         *   <li>Not available: debug mode ({@code debug(true)} is refused; the system property
+         *       {@value #DEBUG_PROPERTY} does not apply). {@link SlabAllocator#owner()} is null.
+         *       The native handle must not be used by C while Java threads call the allocator.
+         * </ul>
+         *
+         * @param on whether the allocator is shared
+         * @return this builder
+         */
+        public Builder shared(boolean on) {
+            this.shared = on;
+            return this;
+        }
+
+        /**
          * Debug mode, for hunting bugs in the code that uses the allocator (default: off, or on
          * when the system property {@value #DEBUG_PROPERTY} is {@code true} at {@link #build()}
          * and {@code checked(false)} was not asked for). Debug mode implies checked mode and adds:
@@ -977,23 +1096,27 @@ public final class SlabAllocator implements AutoCloseable {
         }
 
         /**
-         * Creates the allocator, confined to the calling thread.
+         * Creates the allocator, confined to the calling thread (unless {@link #shared(boolean)
+         * shared}).
          *
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
          *     space, if the initial slab capacity exceeds the slab capacity, or if
-         *     {@code debug(true)} is combined with {@code checked(false)}
+         *     {@code debug(true)} is combined with {@code checked(false)} or {@code shared(true)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
             boolean debugOn = debug != null ? debug
-                    : checked && Boolean.getBoolean(DEBUG_PROPERTY);
+                    : checked && !shared && Boolean.getBoolean(DEBUG_PROPERTY);
             if (debugOn && !checked) {
                 throw Failures.debugWithoutChecks();
             }
+            if (debugOn && shared) {
+                throw Failures.debugWhenShared();
+            }
             return new SlabAllocator(layout, slabCapacity,
                     initialSlabCapacity == 0 ? slabCapacity : initialSlabCapacity, checked,
-                    debugOn, maxReservedBytes, magazineSlots);
+                    debugOn, maxReservedBytes, magazineSlots, shared);
         }
     }
 }

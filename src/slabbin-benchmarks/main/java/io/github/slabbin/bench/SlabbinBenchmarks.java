@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import sun.misc.Unsafe;
@@ -31,7 +32,11 @@ import sun.misc.Unsafe;
  * {@code -wi}, {@code -i}, {@code -w} and {@code -r} override them ({@code scripts/bench}).
  *
  * <p>Allocators are confined to the thread that builds them, so every state builds its allocator
- * in an iteration-level setup, which JMH runs on the thread that then runs the iteration.
+ * in an iteration-level setup, which JMH runs on the thread that then runs the iteration. The
+ * cases ending in {@code 2Threads} run on two threads at once ({@link Threads}); their score is
+ * still nanoseconds per pair on each thread, so the throughput of two threads over one is
+ * {@code 2 * score(1 thread) / score(2 threads)}. The shared allocator of {@link SharedChecked}
+ * is one for all threads of a trial.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -93,6 +98,24 @@ public class SlabbinBenchmarks {
         @Override
         SlabAllocator.Builder configure(SlabAllocator.Builder builder) {
             return builder.checked(false).magazine(64);
+        }
+    }
+
+    /** Shared mode, checked, magazines of 64 slots: one allocator for every thread. */
+    @State(Scope.Benchmark)
+    public static class SharedChecked extends AllocatorState {
+        @Override
+        SlabAllocator.Builder configure(SlabAllocator.Builder builder) {
+            return builder.checked(true).magazine(64).shared(true);
+        }
+    }
+
+    /** Shared mode, unchecked, magazines of 64 slots: one allocator for every thread. */
+    @State(Scope.Benchmark)
+    public static class SharedUnchecked extends AllocatorState {
+        @Override
+        SlabAllocator.Builder configure(SlabAllocator.Builder builder) {
+            return builder.checked(false).magazine(64).shared(true);
         }
     }
 
@@ -224,6 +247,67 @@ public class SlabbinBenchmarks {
         a.deallocate(a.allocate());
     }
 
+    /**
+     * The checked magazine pair on two threads, each with an allocator of its own.
+     *
+     * @param s the thread's allocator
+     */
+    @Benchmark
+    @Threads(2)
+    public void magazineCheckedPair2Threads(MagazineChecked s) {
+        magazineCheckedPair(s);
+    }
+
+    // ---- slabbin shared mode: one allocator, per-thread magazines, a depot -----------------
+
+    /**
+     * One pair, shared mode, checked, on one thread.
+     *
+     * @param s the shared allocator
+     */
+    @Benchmark
+    public void sharedCheckedPair(SharedChecked s) {
+        pair(s);
+    }
+
+    /**
+     * One pair, shared mode, checked, on each of two threads using one allocator.
+     *
+     * @param s the shared allocator
+     */
+    @Benchmark
+    @Threads(2)
+    public void sharedCheckedPair2Threads(SharedChecked s) {
+        sharedCheckedPair(s);
+    }
+
+    /**
+     * One pair, shared mode, unchecked, on one thread.
+     *
+     * @param s the shared allocator
+     */
+    @Benchmark
+    public void sharedUncheckedPair(SharedUnchecked s) {
+        pair(s);
+    }
+
+    /**
+     * One pair, shared mode, unchecked, on each of two threads using one allocator.
+     *
+     * @param s the shared allocator
+     */
+    @Benchmark
+    @Threads(2)
+    public void sharedUncheckedPair2Threads(SharedUnchecked s) {
+        sharedUncheckedPair(s);
+    }
+
+    /** One allocate/free pair on the state's allocator. */
+    private static void pair(AllocatorState s) {
+        SlabAllocator a = s.allocator;
+        a.deallocate(a.allocate());
+    }
+
     // ---- slabbin batch calls: N slots per crossing ------------------------------------------
 
     /**
@@ -295,6 +379,17 @@ public class SlabbinBenchmarks {
     }
 
     /**
+     * {@code Unsafe.allocateMemory} then {@code freeMemory} on each of two threads.
+     *
+     * @param s the Unsafe instance
+     */
+    @Benchmark
+    @Threads(2)
+    public void unsafePair2Threads(UnsafeState s) {
+        unsafePair(s);
+    }
+
+    /**
      * {@code ByteBuffer.allocateDirect}; the buffer's memory is freed by its cleaner after a
      * garbage collection, whose cost lands in this score.
      *
@@ -309,6 +404,13 @@ public class SlabbinBenchmarks {
     @Benchmark
     public void jnaPair() {
         Native.free(Native.malloc(SIZE));
+    }
+
+    /** JNA's {@code Native.malloc} then {@code Native.free} on each of two threads. */
+    @Benchmark
+    @Threads(2)
+    public void jnaPair2Threads() {
+        jnaPair();
     }
 
     /** {@link SystemAllocator#malloc} then {@link SystemAllocator#free}: one JNI call each. */

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -164,6 +165,17 @@ public class FfmBenchmarks {
     public void mallocFreeCritical() throws Throwable {
         MemorySegment p = (MemorySegment) MALLOC_CRITICAL.invokeExact(SIZE);
         FREE_CRITICAL.invokeExact(p);
+    }
+
+    /**
+     * {@link #mallocFreeCritical} on each of two threads; the score is per pair on each thread.
+     *
+     * @throws Throwable never in practice (a downcall's signature)
+     */
+    @Benchmark
+    @Threads(2)
+    public void mallocFreeCritical2Threads() throws Throwable {
+        mallocFreeCritical();
     }
 
     /**

@@ -46,6 +46,16 @@ final class BenchReport {
                     Group.SLABBIN_JAVA),
             new Known("java.magazineUncheckedPair", "slabbin unchecked, magazine 64",
                     Group.SLABBIN_JAVA),
+            new Known("java.magazineCheckedPair2Threads", "slabbin checked, magazine 64, 2 threads",
+                    Group.SLABBIN_JAVA),
+            new Known("java.sharedCheckedPair", "slabbin shared checked, 1 thread",
+                    Group.SLABBIN_JAVA),
+            new Known("java.sharedCheckedPair2Threads", "slabbin shared checked, 2 threads",
+                    Group.SLABBIN_JAVA),
+            new Known("java.sharedUncheckedPair", "slabbin shared unchecked, 1 thread",
+                    Group.SLABBIN_JAVA),
+            new Known("java.sharedUncheckedPair2Threads", "slabbin shared unchecked, 2 threads",
+                    Group.SLABBIN_JAVA),
             new Known("java.debugPair", "slabbin debug, per-call pair", Group.SLABBIN_JAVA),
             new Known("java.magazineDebugPair", "slabbin debug, magazine 64",
                     Group.SLABBIN_JAVA),
@@ -85,11 +95,17 @@ final class BenchReport {
             new Known("java.systemAllocatorPair", "SystemAllocator malloc/free (JNI)",
                     Group.JVM_PEER),
             new Known("java.jnaPair", "JNA Native.malloc/free", Group.JVM_PEER),
+            new Known("java.jnaPair2Threads", "JNA Native.malloc/free, 2 threads",
+                    Group.JVM_PEER),
             new Known("java.unsafePair", "Unsafe allocateMemory/freeMemory", Group.JVM_PEER),
+            new Known("java.unsafePair2Threads", "Unsafe allocateMemory/freeMemory, 2 threads",
+                    Group.JVM_PEER),
             new Known("java.directBuffer", "ByteBuffer.allocateDirect (GC-freed)",
                     Group.JVM_PEER),
             new Known("ffm.mallocFree", "FFM downcalls malloc/free", Group.FFM),
             new Known("ffm.mallocFreeCritical", "FFM malloc/free, critical(false)", Group.FFM),
+            new Known("ffm.mallocFreeCritical2Threads",
+                    "FFM malloc/free, critical(false), 2 threads", Group.FFM),
             new Known("ffm.confinedArena", "FFM Arena.ofConfined allocate+close", Group.FFM),
             new Known("ffm.criticalNop", "FFM empty critical downcall (one call)", Group.FFM),
             new Known("ffm.slabbinRawCheckedPair", "FFM critical C slabbin pair, no Java check",
@@ -242,7 +258,21 @@ final class BenchReport {
                 new Target("FFM binding checked batch 64 <= 2.5 ns per slot",
                         value("ffmbinding.batch64"), 2.5, true, " ns"),
                 new Target("FFM binding unchecked batch 64 <= 1.5 ns per slot",
-                        value("ffmbinding.batch64Unchecked"), 1.5, true, " ns"));
+                        value("ffmbinding.batch64Unchecked"), 1.5, true, " ns"),
+                // Shared mode (#12).
+                new Target("shared checked pair, 1 thread <= 1.5x checked magazine pair",
+                        ratio("java.sharedCheckedPair", "java.magazineCheckedPair"), 1.5, true,
+                        "x"),
+                // Scores are ns per pair on each thread: 2 threads do 2 / score pairs per ns.
+                new Target("shared checked throughput, 2 threads >= 1.7x 1 thread",
+                        2 * ratio("java.sharedCheckedPair", "java.sharedCheckedPair2Threads"),
+                        1.7, false, "x"),
+                new Target("shared checked, 2 threads >= 4x the throughput of Unsafe",
+                        ratio("java.unsafePair2Threads", "java.sharedCheckedPair2Threads"), 4,
+                        false, "x"),
+                new Target("shared checked, 2 threads >= 2x the throughput of FFM malloc"
+                        + " critical", ratio("ffm.mallocFreeCritical2Threads",
+                        "java.sharedCheckedPair2Threads"), 2, false, "x"));
     }
 
     void sortCases() {

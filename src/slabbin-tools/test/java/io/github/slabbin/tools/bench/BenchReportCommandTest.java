@@ -168,7 +168,7 @@ class BenchReportCommandTest {
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
                 .getAsJsonObject();
         JsonArray targets = json.getAsJsonArray("targets");
-        assertEquals(16, targets.size());
+        assertEquals(20, targets.size());
         JsonObject batch = targets.get(8).getAsJsonObject();
         assertFalse(batch.get("met").getAsBoolean());
         assertEquals(-0.25, batch.get("margin").getAsDouble(), 1e-9);

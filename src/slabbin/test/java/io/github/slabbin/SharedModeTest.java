@@ -1,0 +1,276 @@
+package io.github.slabbin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Shared mode ({@link SlabAllocator.Builder#shared(boolean)}) on a few threads: cross-thread use,
+ * the refusals of checked mode with confined mode's messages (also for slots in another thread's
+ * magazine), exact statistics, reset, trim and close.
+ */
+class SharedModeTest {
+    private static final SlotLayout LAYOUT = SlotLayout.of(16, 8);
+    private static final int CAPACITY = 256;
+    private static final int ROUNDS = 8;
+
+    private SlabAllocator a;
+
+    @BeforeEach
+    void setUp() {
+        a = SlabAllocator.builder(LAYOUT).slabCapacity(CAPACITY).magazine(ROUNDS).shared(true)
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        a.close();
+    }
+
+    /** Runs {@code r} on a new thread and waits for it; its failure is rethrown here. */
+    private static void onOtherThread(Executable r) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                r.execute();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "other");
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError("on thread other", failure.get());
+        }
+    }
+
+    private void assertRefused(long address, int code, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(String.format("0x%x is not a live slot of %s: %s", address, a,
+                Failures.reason(code)), e.getMessage());
+    }
+
+    @Test
+    void describesItselfAndHasNoOwner() {
+        assertNull(a.owner());
+        assertTrue(a.isChecked());
+        assertFalse(a.isDebug());
+        assertEquals("SlabAllocator[size=16 B, alignment=8 B, stride=16 B, slabCapacity=256]"
+                + " shared", a.toString());
+    }
+
+    @Test
+    void debugModeIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SlabAllocator.builder(LAYOUT).shared(true).debug(true).build());
+        assertEquals("debug mode is not available in shared mode: debug(true) cannot be"
+                + " combined with shared(true)", e.getMessage());
+    }
+
+    @Test
+    void aSlotAllocatedOnOneThreadIsFreedOnAnother() throws Exception {
+        long s = a.allocate();
+        TestSupport.writePattern(s, 7, 16);
+        onOtherThread(() -> {
+            TestSupport.assertPattern(s, 7, 16);
+            assertTrue(a.isAllocated(s));
+            a.deallocate(s);
+            assertFalse(a.isAllocated(s));
+        });
+        SlabStats st = a.stats();
+        assertEquals(0, st.liveSlots());
+        // This thread's magazine holds the rest of its refill, the other thread's holds s.
+        assertEquals(ROUNDS, st.magazineSlots());
+        assertEquals(ROUNDS, a.stats().magazineSlots());
+    }
+
+    @Test
+    void statsCountCallersSlotsApartFromMagazines() {
+        List<Long> slots = TestSupport.allocateN(a, 3);
+        SlabStats st = a.stats();
+        assertEquals(new SlabStats(16, 8, 16, CAPACITY, 1, 3, ROUNDS, 16L * CAPACITY,
+                ROUNDS - 3, CAPACITY), st);
+        a.deallocate(slots.get(0));
+        st = a.stats();
+        assertEquals(2, st.liveSlots());
+        assertEquals(ROUNDS - 2, st.magazineSlots());
+    }
+
+    @Test
+    void reuseIsLastInFirstOutWithinAThread() {
+        long x = a.allocate();
+        long y = a.allocate();
+        assertEquals(x + 16, y);            // the refill's first slot is on top
+        a.deallocate(x);
+        a.deallocate(y);
+        assertEquals(y, a.allocate());
+        assertEquals(x, a.allocate());
+    }
+
+    @Test
+    void foreignInteriorAndDoubleFreeAreRefusedWithConfinedMessages() throws Exception {
+        long s = a.allocate();
+        long inMagazine = s + 16;                       // refilled, never handed out
+        long inSlabs = s + 100 * 16;                    // in the slab, never handed out
+        SlabStats before = a.stats();
+        assertRefused(16, SlabbinNative.EFOREIGN, () -> a.deallocate(16));
+        assertRefused(s + 8, SlabbinNative.EINTERIOR, () -> a.deallocate(s + 8));
+        assertRefused(inMagazine, SlabbinNative.EDOUBLEFREE, () -> a.deallocate(inMagazine));
+        assertRefused(inSlabs, SlabbinNative.EDOUBLEFREE, () -> a.deallocate(inSlabs));
+        assertRefused(s + 8, SlabbinNative.EINTERIOR, () -> a.pointer(s + 8));
+        assertEquals(before, a.stats());
+        onOtherThread(() -> a.deallocate(s));           // s sits in the other thread's magazine
+        assertRefused(s, SlabbinNative.EDOUBLEFREE, () -> a.deallocate(s));
+        onOtherThread(() -> assertRefused(s, SlabbinNative.EDOUBLEFREE, () -> a.deallocate(s)));
+        assertEquals(0, a.stats().liveSlots());
+        long t = a.allocate();                          // still usable
+        assertTrue(a.isAllocated(t));
+    }
+
+    @Test
+    void ofRacingFreesOfOneSlotExactlyOneWins() throws Exception {
+        int threads = 4;
+        int rounds = 500;
+        long[] slot = new long[1];
+        AtomicInteger won = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int r = 0; r < rounds; r++) {
+            slot[0] = a.allocate();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread[] ts = new Thread[threads];
+            for (int i = 0; i < threads; i++) {
+                ts[i] = new Thread(() -> {
+                    try {
+                        go.await();
+                        a.deallocate(slot[0]);
+                        won.incrementAndGet();
+                    } catch (IllegalArgumentException e) {
+                        if (e.getMessage().endsWith(Failures.reason(
+                                SlabbinNative.EDOUBLEFREE))) {
+                            refused.incrementAndGet();
+                        } else {
+                            failure.set(e);
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                ts[i].start();
+            }
+            go.countDown();
+            for (Thread t : ts) {
+                t.join();
+            }
+            if (r % 100 == 0) {
+                a.trim();                               // ended threads' pairs go back
+            }
+        }
+        assertNull(failure.get());
+        assertEquals(rounds, won.get());
+        assertEquals(rounds * (threads - 1), refused.get());
+        assertEquals(0, a.stats().liveSlots());
+    }
+
+    @Test
+    void aBatchWithARepeatFreesNothing() {
+        long[] s = new long[3];
+        a.allocate(s, 0, 3);
+        long[] bad = {s[0], s[1], s[0]};
+        SlabStats before = a.stats();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.deallocate(bad, 0, 3));
+        assertEquals(String.format("addresses[2] = 0x%x is not a live slot of %s: repeated inside"
+                + " the batch (also at addresses[0]); nothing was freed", s[0], a),
+                e.getMessage());
+        assertEquals(before, a.stats());
+        for (long x : s) {
+            assertTrue(a.isAllocated(x));
+        }
+        a.deallocate(s, 0, 3);
+        assertEquals(0, a.stats().liveSlots());
+    }
+
+    @Test
+    void viewsWorkFromAnyThread() throws Exception {
+        long s = a.allocate();
+        Pointer p = a.pointer(s);
+        p.setLong(0, 0x1122334455667788L);
+        onOtherThread(() -> {
+            ByteBuffer b = a.buffer(s);
+            assertEquals(0x1122334455667788L, b.getLong(0));
+            b.putLong(8, 42);
+        });
+        assertEquals(42, p.getLong(8));
+        assertEquals(0, a.pointer(a.allocateZeroed()).getLong(8));
+    }
+
+    @Test
+    void resetEmptiesEveryMagazineAndFreesEverySlot() throws Exception {
+        long first = a.allocate();
+        TestSupport.allocateN(a, 20);
+        onOtherThread(() -> TestSupport.allocateN(a, 5).forEach(a::deallocate));
+        a.reset();
+        SlabStats st = a.stats();
+        assertEquals(0, st.liveSlots());
+        assertEquals(0, st.magazineSlots());
+        assertEquals(1, st.slabCount());
+        assertFalse(a.isAllocated(first));
+        assertEquals(first, a.allocate());               // bumping from the slab's start again
+    }
+
+    @Test
+    void trimReturnsEveryMagazineAndReleasesEmptySlabs() throws Exception {
+        long kept = a.allocate();
+        onOtherThread(() -> TestSupport.allocateN(a, 2 * CAPACITY).forEach(a::deallocate));
+        assertEquals(3, a.stats().slabCount());
+        assertEquals(2 * 16L * CAPACITY, a.trim());
+        SlabStats st = a.stats();
+        assertEquals(1, st.slabCount());
+        assertEquals(1, st.liveSlots());
+        assertEquals(0, st.magazineSlots());
+        assertTrue(a.isAllocated(kept));
+        a.deallocate(kept);
+        assertEquals(16L * CAPACITY, a.trim());
+        assertEquals(0, a.stats().reservedBytes());
+        assertRefused(kept, SlabbinNative.EFOREIGN, () -> a.deallocate(kept));
+    }
+
+    @Test
+    void closeFromAnotherThreadAndEveryCallAfterItThrow() throws Exception {
+        long s = a.allocate();
+        onOtherThread(() -> a.close());
+        assertTrue(a.isClosed());
+        String closed = a + " is closed";
+        for (Executable call : List.<Executable>of(a::allocate, () -> a.deallocate(s),
+                a::stats, a::trim, a::reset, () -> a.isAllocated(s), () -> a.pointer(s),
+                a::allocateZeroed, () -> a.allocate(new long[1], 0, 1), a::layout)) {
+            assertEquals(closed, assertThrows(IllegalStateException.class, call).getMessage());
+        }
+        a.close();                                      // idempotent
+    }
+
+    @Test
+    void uncheckedSharedModeMovesSlotsBetweenThreads() throws Exception {
+        try (SlabAllocator u = SlabAllocator.builder(LAYOUT).slabCapacity(CAPACITY)
+                .checked(false).shared(true).build()) {
+            List<Long> slots = TestSupport.allocateN(u, 100);
+            onOtherThread(() -> slots.forEach(u::deallocate));
+            assertEquals(0, u.stats().liveSlots());
+            assertEquals(16L * CAPACITY, u.trim());
+        }
+    }
+}
