@@ -144,8 +144,20 @@ final class Failures {
 
     /** An address that is not a live slot of this allocator; {@code code} says why. */
     IllegalArgumentException address(int code, long address) {
+        return notLive(reason(code), address);
+    }
+
+    /**
+     * A view ({@code pointer}, {@code buffer}, {@code structureAt}) of an address that is not a
+     * live slot; {@code code} says why.
+     */
+    IllegalArgumentException view(int code, long address) {
+        return notLive(viewReason(code), address);
+    }
+
+    private IllegalArgumentException notLive(String reason, long address) {
         IllegalArgumentException e = new IllegalArgumentException(String.format(
-                "0x%x is not a live slot of %s: %s%s", address, allocator, reason(code),
+                "0x%x is not a live slot of %s: %s%s", address, allocator, reason,
                 describeSites(address)));
         return sites == null ? e : sites.attach(e, address);
     }
@@ -216,6 +228,15 @@ final class Failures {
             default:
                 return NativeCalls.strerror(code);
         }
+    }
+
+    /**
+     * Why a view of an address is refused: as {@link #reason}, but a slot that is not allocated is
+     * not a double free when only viewed.
+     */
+    static String viewReason(int code) {
+        return code == SlabbinNative.EDOUBLEFREE ? "not allocated (freed, or never handed out)"
+                : reason(code);
     }
 
     /** Debug mode: where a slot was allocated and freed, for a message; "" otherwise. */

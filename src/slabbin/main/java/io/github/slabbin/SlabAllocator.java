@@ -808,7 +808,7 @@ public final class SlabAllocator implements AutoCloseable {
         if (checked) {
             int rc = check(h, address);
             if (rc != SlabbinNative.OK) {
-                throw failures.address(rc, address);
+                throw failures.view(rc, address);
             }
         }
     }

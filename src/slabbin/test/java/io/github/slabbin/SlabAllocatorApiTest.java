@@ -445,7 +445,8 @@ class SlabAllocatorApiTest {
                         () -> a.structureAt(Node.class, x))) {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
                     assertTrue(e.getMessage().contains(addr)
-                            && e.getMessage().contains("double free"), e.getMessage());
+                            && e.getMessage().contains(": not allocated (freed, or never handed"
+                            + " out)"), e.getMessage());
                 }
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> a.pointer(x + 8));

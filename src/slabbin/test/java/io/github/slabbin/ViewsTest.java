@@ -148,7 +148,7 @@ class ViewsTest {
             Object[][] cases = {
                 {0L, "foreign pointer"}, {-1L, "foreign pointer"}, {m, "foreign pointer"},
                 {foreignSlot, "foreign pointer"}, {x + 8, "interior pointer"},
-                {freed, "double free"}, {x + 3 * 32, "double free"}};
+                {freed, "not allocated"}, {x + 3 * 32, "not allocated"}};
             for (Object[] c : cases) {
                 long address = (Long) c[0];
                 for (Executable view : List.<Executable>of(() -> a.pointer(address),
@@ -156,7 +156,7 @@ class ViewsTest {
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                             view);
                     assertEquals(String.format("0x%x is not a live slot of %s: ", address, a)
-                            + Failures.reason(reasonCode((String) c[1])), e.getMessage());
+                            + Failures.viewReason(reasonCode((String) c[1])), e.getMessage());
                 }
                 assertFalse(SEEN.contains(address), TestSupport.hex(address));
             }
