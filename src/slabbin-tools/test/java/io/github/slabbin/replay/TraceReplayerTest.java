@@ -93,11 +93,19 @@ class TraceReplayerTest {
         // at least 32. slabbin: its slabs plus the 8192-byte block (8208) -> 496 + 8208.
         // malloc: 32 + 32 + 8208, then 8208 + 48 (24 -> 28 bytes), then 8208 + 112, then
         // 8208 + 112 + 272 = 8592 at the end.
+        // glibc hands out a free chunk whole when what is left would be too small to split (under
+        // 32 bytes), so malloc_usable_size may say up to 16 bytes more per chunk, depending on
+        // what the process freed before: at most 1 chunk of malloc at slabbin's peak, 3 at its own.
         Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
                 && System.getProperty("os.arch").equals("amd64"), "glibc chunk sizes");
-        assertEquals(496 + 8208, r.peakFootprintBytes());
-        assertEquals(8592, r.systemFootprintBytes());
-        assertEquals((496 + 8208) / 8592.0, r.footprintRatio(), 1e-12);
+        assertBetween(496 + 8208, 496 + 8208 + 16, r.peakFootprintBytes());
+        assertBetween(8592, 8592 + 3 * 16, r.systemFootprintBytes());
+        assertEquals(r.peakFootprintBytes() / (double) r.systemFootprintBytes(),
+                r.footprintRatio(), 1e-12);
+    }
+
+    private static void assertBetween(long low, long high, long actual) {
+        assertTrue(actual >= low && actual <= high, actual + " not in [" + low + ", " + high + "]");
     }
 
     @Test
