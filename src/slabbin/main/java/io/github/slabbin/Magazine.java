@@ -1,7 +1,5 @@
 package io.github.slabbin;
 
-import io.github.slabbin.internal.LongHashTable;
-
 /**
  * The magazine of a {@link SlabAllocator} ({@link SlabAllocator.Builder#magazine(int)}): free
  * slots cached on the Java side so that most single allocations and frees make no native call
@@ -27,7 +25,7 @@ final class Magazine {
      * Checked mode: the slots handed out and not freed since, exactly the live slots (the core
      * cannot tell them from the cached ones); null in unchecked mode.
      */
-    private final LongHashTable liveSet;
+    private final LiveSet liveSet;
     /** Slots handed out and not freed since (the core's count minus {@link #count}). */
     private long live;
     /** The largest {@link #live} since creation (never lowered by reset). */
@@ -44,7 +42,7 @@ final class Magazine {
      */
     Magazine(int slots, boolean checked, CallSites sites, Failures failures) {
         this.cache = new long[slots];
-        this.liveSet = checked ? new LongHashTable() : null;
+        this.liveSet = checked ? new LiveSet() : null;
         this.sites = sites;
         this.failures = failures;
     }
