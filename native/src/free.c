@@ -10,7 +10,7 @@
  * arithmetic, for slabs over 4 GiB); debug mode's frees all come here. */
 static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
     size_t off = 0, idx;
-    slab_t *s = sb_owner_in_table(a, (uintptr_t)slot, &off);
+    slab_t *s = owner_in_table(a, (uintptr_t)slot, &off);
     if (UNLIKELY(s == NULL)) return SLABBIN_EFOREIGN;
     if (UNLIKELY(!slot_at(a, off, &idx))) return SLABBIN_EINTERIOR;
     uint64_t *w = bit_word(s, idx);

@@ -166,8 +166,8 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
         unsigned ws = window_shift(a, s->step);
         expected += (lo >> ws) != (hi >> ws) ? 2 : 1;
         size_t off_lo = 1, off_hi = 0;
-        if (sb_owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
-            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != slab_size(a, s) - 1) {
+        if (owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
+            owner_in_table(a, hi, &off_hi) != s || off_hi != slab_size(a, s) - 1) {
             BROKEN("the owner lookup does not find slab %zu at its first and last byte", i);
         }
     }
@@ -178,7 +178,7 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
 /* A handed-out slot start of this allocator: its slab and slot index. */
 static int validate_slot(const slabbin_t *a, const void *p, const slab_t **s, size_t *idx) {
     size_t off = 0;
-    *s = sb_owner_in_table(a, (uintptr_t)p, &off);
+    *s = owner_in_table(a, (uintptr_t)p, &off);
     if (*s == NULL || !slot_at(a, off, idx)) return 0;
     return *idx < bumped_in(a, *s);
 }
