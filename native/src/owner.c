@@ -12,7 +12,9 @@
  * full_step; about 2 on average for a random slot, as every step holds twice the slots of the one
  * below). So lookup is O(1). The table is kept in both modes (it changes only when slabs come and
  * go); only checked mode consults it on the hot paths, after the fast window (the slab used last,
- * see in_last_window()). Also slabbin_check(), which is the lookup plus the slot's state.
+ * see in_last_window()) and the window of the slab used before it (owner_beyond_last()); the probe
+ * itself is inline there (owner_probe(), slabbin_internal.h). Also slabbin_check(), which is the
+ * lookup plus the slot's state.
  */
 #include "slabbin_internal.h"
 

@@ -183,9 +183,10 @@ struct slabbin {
     size_t table_mask;             /* entries - 1 (a power of two, >= 15) */
     size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX: the largest slab */
     size_t init_bytes;             /* init_capacity * stride: step_bytes(0) */
-    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
-    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
-                                      (== capacity: no growth); see "Growth" above */
+    slab_t *prev;                  /* the slab of the fast window before `last` (set_last() keeps
+                                      it): the checked lookups try its window before the owner
+                                      table, so frees and pops that go back and forth between
+                                      two slabs take no table probe; &sb_no_slab when none */
     unsigned shift;                /* owner windows of full-size slabs are 2^shift bytes, the
                                       smallest power of two >= slab_bytes: a slab touches at
                                       most two, a window meets at most 3 slabs */
@@ -196,9 +197,18 @@ struct slabbin {
                                       such slab per step (see "Growth") */
     unsigned full_step;            /* the first step at `capacity`: the least k with
                                       init_capacity * 2^k >= capacity */
+    uint32_t prev_span;            /* bytes at the start of `prev` all handed out: at most its
+                                      handed-out bytes (its last_span when it left `last`; only
+                                      the bump slab's grows after that, and whatever lowers them
+                                      (reset, trim, a new bump slab) clears prev), so an address
+                                      inside it is a handed-out slot's, as for last_span; 0 for
+                                      &sb_no_slab */
     bool debug;                    /* SLABBIN_DEBUG (implies checked): every freed slot poisoned,
                                       every popped one verified (debug.c); last stays
                                       &sb_no_slab, so every free and pop takes the lookup path */
+    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
+    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
+                                      (== capacity: no growth); see "Growth" above */
 
     size_t size;                   /* requested slot size, bytes */
     size_t align;                  /* slot alignment, a power of two */
@@ -514,6 +524,10 @@ static ALWAYS_INLINE slab_t *owner_in_table(const slabbin_t *a, uintptr_t u, siz
  * the debug paths). */
 static inline void set_last(slabbin_t *a, slab_t *s) {
     if (a->div_magic == 0 || a->debug) return;
+    if (s != a->last) {
+        a->prev = a->last;
+        a->prev_span = a->last_span;
+    }
     a->last = s;
     a->last_span = (uint32_t)handed_bytes(a, s);    /* div_magic != 0: at most UINT32_MAX */
 }
@@ -522,6 +536,19 @@ static inline void set_last(slabbin_t *a, slab_t *s) {
 static inline void clear_last(slabbin_t *a) {
     a->last = &sb_no_slab;
     a->last_span = 0;
+    a->prev = &sb_no_slab;
+    a->prev_span = 0;
+}
+
+/* The slab holding u (NULL if none) when it is not in the fast window: the window of `prev`
+ * (see slabbin.prev), then the owner table; sets *off to u's offset in it. */
+static ALWAYS_INLINE slab_t *owner_beyond_last(const slabbin_t *a, uintptr_t u, size_t *off) {
+    uintptr_t o;
+    if (window_holds((uintptr_t)a->prev->base, a->prev_span, u, &o)) {
+        *off = (size_t)o;
+        return a->prev;
+    }
+    return owner_in_table(a, u, off);
 }
 
 /* The slab holding p (NULL if none), the fast window first; sets *off to p's offset in it. */
@@ -531,7 +558,7 @@ static inline slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
         *off = (size_t)o;
         return a->last;
     }
-    return owner_in_table(a, (uintptr_t)p, off);
+    return owner_beyond_last(a, (uintptr_t)p, off);
 }
 
 /* alloc.c: the out-of-line parts of allocation (see alloc_one()). */
@@ -556,7 +583,7 @@ SB_INTERNAL int sb_push_debug(slabbin_t *a, void *slot, uint64_t *w, size_t i);
  * slot start (not the top), else NULL. */
 static inline slab_t *free_slot_owner(const slabbin_t *a, const void *next, size_t *idx) {
     size_t off = 0;
-    slab_t *s = owner_in_table(a, (uintptr_t)next, &off);
+    slab_t *s = owner_beyond_last(a, (uintptr_t)next, &off);
     if (s == NULL) return NULL;
     bool start = slot_at(a, off, idx);
     return link_is_free_slot(start, bit_word(s, *idx), *idx, handed_out(a, s, next)) ? s : NULL;

@@ -132,6 +132,18 @@ static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
                    (unsigned long long)span);
         }
     }
+    if (a->prev == &sb_no_slab) {
+        if (a->prev_span != 0) BROKEN("no previous slab, but prev_span %u", a->prev_span);
+    } else {
+        const slab_t *s = a->prev;
+        if (!a->checked || a->debug || a->div_magic == 0) BROKEN("a previous window in this mode");
+        if (s->index >= a->nslabs || a->slabs[s->index] != s) BROKEN("prev is not a slab");
+        uint64_t span = handed_bytes(a, s);
+        if (a->prev_span > span) {
+            BROKEN("prev_span %u, but slab %zu has %llu bytes handed out", a->prev_span, s->index,
+                   (unsigned long long)span);
+        }
+    }
     return SLABBIN_OK;
 }
 
