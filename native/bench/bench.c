@@ -18,7 +18,9 @@
  *   pair         allocate then free at once, --pair-n times (10,000,000); capacity --capacity
  *   random_free  N allocations, then N frees in a pre-shuffled order (fixed seed), repeated on one
  *                allocator (so the free list, and hence the allocation order, ends up shuffled);
- *                the same capacities as bulk_*
+ *                the same capacities as bulk_*, or only --capacity when it is given (e.g. --size
+ *                4096 --capacity 16: frees spread over many small slabs, most outside the fast
+ *                window, so that checked mode's owner lookup is what is measured)
  *   batch        --batch B slots (64) allocated, then the same B freed, --pair-n / B times (the
  *                JMH batch cases without the crossing); slabbin with one slabbin_alloc_batch and
  *                one slabbin_free_batch, the others with B single calls each; capacity --capacity
@@ -91,6 +93,7 @@ typedef struct options {
     int runs_bulk, runs_pair, runs_random;
     int only_case;       /* -1 = all */
     int only_alloc;      /* -1 = all */
+    int capacity_set;    /* --capacity given: random_free runs that capacity only */
     int pin;             /* -1 = no pinning */
     int system_trim;     /* leave the C library's trimming as it is */
     const char *json;
@@ -548,7 +551,8 @@ static void usage(FILE *f) {
             "  --align BYTES     slot alignment (default 8)\n"
             "  --n N             allocations per run of bulk_* and random_free (default 100000)\n"
             "  --pair-n N        pairs per run of pair (default 10000000)\n"
-            "  --capacity C      slab capacity of the pair and batch cases (default 1000)\n"
+            "  --capacity C      slab capacity of the pair and batch cases (default 1000);\n"
+            "                    given, also random_free's only capacity\n"
             "  --batch B         slots per batch of batch and batch_fresh (default 64)\n"
             "  --initial-capacity C\n"
             "                    slabbin grows its slabs: the first holds C slots, each next\n"
@@ -628,6 +632,7 @@ int main(int argc, char **argv) {
             pair_n_set = 1;
         } else if (strcmp(a, "--capacity") == 0) {
             opt.capacity = parse_size(a, v);
+            opt.capacity_set = 1;
         } else if (strcmp(a, "--batch") == 0) {
             opt.batch = parse_uint(a, v, 1, 1u << 20);
         } else if (strcmp(a, "--initial-capacity") == 0) {
@@ -716,8 +721,8 @@ int main(int argc, char **argv) {
     uint64_t t0 = now_ns();
     for (int cs = 0; cs < C_COUNT; cs++) {
         if (opt.only_case >= 0 && opt.only_case != cs) continue;
-        if (cs == C_PAIR || cs == C_BATCH) {
-            run_group(cs, opt.capacity, opt.runs_pair, &w);
+        if (cs == C_PAIR || cs == C_BATCH || (cs == C_RANDOM && opt.capacity_set)) {
+            run_group(cs, opt.capacity, cs == C_RANDOM ? opt.runs_random : opt.runs_pair, &w);
         } else {
             for (size_t c = 0; c < NCAPS; c++) {
                 run_group(cs, capacities[c], cs == C_RANDOM ? opt.runs_random : opt.runs_bulk, &w);

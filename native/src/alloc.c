@@ -16,7 +16,7 @@ COLD int sb_pop_corrupt(slabbin_t *a, void *p) {
     return SLABBIN_ECORRUPT;
 }
 
-/* Checked-mode pop whose link is not in the fast window: the hash lookup (and the general slot
+/* Checked-mode pop whose link is not in the fast window: the previous window, the hash lookup (and the general slot
  * arithmetic, for slabs over 4 GiB); debug mode's pops all come here. */
 static NOINLINE int pop_checked_lookup(slabbin_t *a, void **slot, void *p, void *next) {
     if (UNLIKELY(a->debug)) return sb_pop_debug(a, slot, p, next);

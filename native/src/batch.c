@@ -240,7 +240,7 @@ int slabbin_free_batch(slabbin_t *a, void *const *slots, size_t count, size_t *b
             start = slot_at_fast(a, (size_t)off, &idx);
         } else {
             size_t o = 0;
-            slab_t *t = sb_owner_in_table(a, (uintptr_t)p, &o);
+            slab_t *t = owner_beyond_last(a, (uintptr_t)p, &o);
             if (t == NULL) {
                 rc = SLABBIN_EFOREIGN;
                 start = false;

@@ -6,11 +6,11 @@
  */
 #include "slabbin_internal.h"
 
-/* Checked-mode free of an address outside the fast window: the hash lookup (and the general slot
+/* Checked-mode free of an address outside the fast window: the previous window, the hash lookup (and the general slot
  * arithmetic, for slabs over 4 GiB); debug mode's frees all come here. */
 static NOINLINE int free_checked_lookup(slabbin_t *a, void *slot) {
     size_t off = 0, idx;
-    slab_t *s = sb_owner_in_table(a, (uintptr_t)slot, &off);
+    slab_t *s = owner_beyond_last(a, (uintptr_t)slot, &off);
     if (UNLIKELY(s == NULL)) return SLABBIN_EFOREIGN;
     if (UNLIKELY(!slot_at(a, off, &idx))) return SLABBIN_EINTERIOR;
     uint64_t *w = bit_word(s, idx);

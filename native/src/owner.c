@@ -12,16 +12,13 @@
  * full_step; about 2 on average for a random slot, as every step holds twice the slots of the one
  * below). So lookup is O(1). The table is kept in both modes (it changes only when slabs come and
  * go); only checked mode consults it on the hot paths, after the fast window (the slab used last,
- * see in_last_window()). Also slabbin_check(), which is the lookup plus the slot's state.
+ * see in_last_window()) and the window of the slab used before it (owner_beyond_last()); the probe
+ * itself is inline there (owner_probe(), slabbin_internal.h). Also slabbin_check(), which is the
+ * lookup plus the slot's state.
  */
 #include "slabbin_internal.h"
 
 slab_t sb_no_slab;
-
-static uint64_t hash_window(uintptr_t w) {
-    uint64_t h = (uint64_t)w * UINT64_C(0x9E3779B97F4A7C15);
-    return h ^ (h >> 29);
-}
 
 /* The key of the window holding address u among those of the slabs at growth step k: its number
  * (u >> window_shift()), with k + 1 in the top byte below full_step so that the steps' keys differ
@@ -82,56 +79,16 @@ int sb_table_make_room(slabbin_t *a, size_t n) {
     return SLABBIN_OK;
 }
 
-/* The probe run of `key` (a window_key()) in a table t of mask + 1 entries, for the slab holding
- * u. An entry is confirmed by the base and the size it holds, so the entries of other windows or
- * slabs met on the way are never mistaken for the owner; and entries are looked at two by two
- * (adjacent, so mostly one cache line), combined without a branch per entry: the owner is nearly
- * always one of the first two, so the one branch that matters is predictable. `growth` false
- * (full_step 0: every slab at step 0, slab_bytes long) lets the compiler drop the size
- * computation. */
-static ALWAYS_INLINE slab_t *probe(const slabbin_t *a, const owner_entry_t *t, size_t mask,
-                                   uintptr_t key, uintptr_t u, size_t *off, bool growth) {
-    uintptr_t init_bytes = a->init_bytes, slab_bytes = a->slab_bytes;
-    for (size_t i = (size_t)hash_window(key) & mask;; i = (i + 2) & mask) {
-        const owner_entry_t *e0 = &t[i], *e1 = &t[(i + 1) & mask];
-        uintptr_t t0 = e0->slab_step, t1 = e1->slab_step;
-        uintptr_t d0 = u - e0->base, d1 = u - e1->base;
-        uintptr_t b0 = growth ? step_bytes(init_bytes, slab_bytes, t0 & STEP_MASK) : slab_bytes;
-        uintptr_t b1 = growth ? step_bytes(init_bytes, slab_bytes, t1 & STEP_MASK) : slab_bytes;
-        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < b0);        /* all ones: e0 holds u */
-        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < b1)) & ~m0;
-        uintptr_t s = ((t0 & m0) | (t1 & m1)) & ~STEP_MASK;
-        if (LIKELY(s != 0)) {
-            *off = (size_t)((d0 & m0) | (d1 & m1));
-            return (slab_t *)s;
-        }
-        /* An empty entry ends the probe run. (An empty entry, base 0, may seem to hold a low
-         * address: it selects no slab, and the run ends there, so NULL is right.) */
-        if (t0 == 0 || t1 == 0) return NULL;
-    }
-}
-
-/* sb_owner_in_table() without growth: one probe run. Out of line, as owner_grown(), so that this
- * common case pays for none of the registers the loop over the steps needs. */
-static NOINLINE slab_t *owner_flat(const slabbin_t *a, uintptr_t u, size_t *off) {
-    return probe(a, a->table, a->table_mask, u >> a->shift, u, off, false);
-}
-
-/* sb_owner_in_table() with growth: the steps from the largest held down. */
-static NOINLINE slab_t *owner_grown(const slabbin_t *a, uintptr_t u, size_t *off) {
+/* owner_in_table() with growth: the steps from the largest held down. Out of line, so that the
+ * common case without growth pays for none of the registers this loop needs. */
+NOINLINE slab_t *sb_owner_grown(const slabbin_t *a, uintptr_t u, size_t *off) {
     if (a->nslabs == 0) return NULL;
     const owner_entry_t *t = a->table;
     size_t mask = a->table_mask;                    /* >= 15 */
     for (unsigned k = a->slabs[a->nslabs - 1]->step;; k--) {      /* the last slab is the largest */
-        slab_t *s = probe(a, t, mask, window_key(a, u, k), u, off, true);
+        slab_t *s = owner_probe(a, t, mask, window_key(a, u, k), u, off, true);
         if (s != NULL || k == 0) return s;
     }
-}
-
-/* The slab holding u according to the hash table only (NULL if none); sets *off to u's offset. */
-slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
-    if (a->table == NULL) return NULL;
-    return a->full_step == 0 ? owner_flat(a, u, off) : owner_grown(a, u, off);
 }
 
 int slabbin_check(const slabbin_t *a, const void *p) {

@@ -180,6 +180,7 @@ void sb_bump_into(slabbin_t *a, size_t i) {
     a->bump_end = a->bump + slab_size(a, a->bump_slab);
     a->bump_idx = 0;
     if (a->last == a->bump_slab) a->last_span = 0;
+    if (a->prev == a->bump_slab) a->prev_span = 0;
 }
 
 /* No bump slab (no slab left, or none bumped into). */

@@ -183,9 +183,10 @@ struct slabbin {
     size_t table_mask;             /* entries - 1 (a power of two, >= 15) */
     size_t slab_bytes;             /* capacity * stride, <= PTRDIFF_MAX: the largest slab */
     size_t init_bytes;             /* init_capacity * stride: step_bytes(0) */
-    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
-    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
-                                      (== capacity: no growth); see "Growth" above */
+    slab_t *prev;                  /* the slab of the fast window before `last` (set_last() keeps
+                                      it): the checked lookups try its window before the owner
+                                      table, so frees and pops that go back and forth between
+                                      two slabs take no table probe; &sb_no_slab when none */
     unsigned shift;                /* owner windows of full-size slabs are 2^shift bytes, the
                                       smallest power of two >= slab_bytes: a slab touches at
                                       most two, a window meets at most 3 slabs */
@@ -196,9 +197,18 @@ struct slabbin {
                                       such slab per step (see "Growth") */
     unsigned full_step;            /* the first step at `capacity`: the least k with
                                       init_capacity * 2^k >= capacity */
+    uint32_t prev_span;            /* bytes at the start of `prev` all handed out: at most its
+                                      handed-out bytes (its last_span when it left `last`; only
+                                      the bump slab's grows after that, and whatever lowers them
+                                      (reset, trim, a new bump slab) clears prev), so an address
+                                      inside it is a handed-out slot's, as for last_span; 0 for
+                                      &sb_no_slab */
     bool debug;                    /* SLABBIN_DEBUG (implies checked): every freed slot poisoned,
                                       every popped one verified (debug.c); last stays
                                       &sb_no_slab, so every free and pop takes the lookup path */
+    size_t capacity;               /* slots per slab at most (slab_capacity), >= 1 */
+    size_t init_capacity;          /* slots of a slab reserved when none is held, 1..capacity
+                                      (== capacity: no growth); see "Growth" above */
 
     size_t size;                   /* requested slot size, bytes */
     size_t align;                  /* slot alignment, a power of two */
@@ -463,13 +473,61 @@ SB_INTERNAL void sb_note_reserved_peak(slabbin_t *a);
 SB_INTERNAL void sb_table_add(slabbin_t *a, slab_t *s);
 SB_INTERNAL void sb_table_refill(slabbin_t *a);
 SB_INTERNAL int sb_table_make_room(slabbin_t *a, size_t n);
-SB_INTERNAL slab_t *sb_owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off);
+SB_INTERNAL slab_t *sb_owner_grown(const slabbin_t *a, uintptr_t u, size_t *off);
+
+/* The owner table's hash of a window key (a multiply and a fold: no division). */
+static ALWAYS_INLINE uint64_t hash_window(uintptr_t w) {
+    uint64_t h = (uint64_t)w * UINT64_C(0x9E3779B97F4A7C15);
+    return h ^ (h >> 29);
+}
+
+/* The probe run of `key` (a window key, see owner.c) in a table t of mask + 1 entries, for the
+ * slab holding u. An entry is confirmed by the base and the size it holds, so the entries of other
+ * windows or slabs met on the way are never mistaken for the owner; and entries are looked at two
+ * by two (adjacent, so mostly one cache line), combined without a branch per entry: the owner is
+ * nearly always one of the first two, so the one branch that matters is predictable. `growth`
+ * false (full_step 0: every slab at step 0, slab_bytes long) lets the compiler drop the size
+ * computation. Inlined into the checked free and pop lookups (owner_in_table()), so that the
+ * common case costs no call, no saved registers and no offset passed through memory. */
+static ALWAYS_INLINE slab_t *owner_probe(const slabbin_t *a, const owner_entry_t *t, size_t mask,
+                                         uintptr_t key, uintptr_t u, size_t *off, bool growth) {
+    uintptr_t init_bytes = a->init_bytes, slab_bytes = a->slab_bytes;
+    for (size_t i = (size_t)hash_window(key) & mask;; i = (i + 2) & mask) {
+        const owner_entry_t *e0 = &t[i], *e1 = &t[(i + 1) & mask];
+        uintptr_t t0 = e0->slab_step, t1 = e1->slab_step;
+        uintptr_t d0 = u - e0->base, d1 = u - e1->base;
+        uintptr_t b0 = growth ? step_bytes(init_bytes, slab_bytes, t0 & STEP_MASK) : slab_bytes;
+        uintptr_t b1 = growth ? step_bytes(init_bytes, slab_bytes, t1 & STEP_MASK) : slab_bytes;
+        uintptr_t m0 = (uintptr_t)0 - (uintptr_t)(d0 < b0);        /* all ones: e0 holds u */
+        uintptr_t m1 = ((uintptr_t)0 - (uintptr_t)(d1 < b1)) & ~m0;
+        uintptr_t s = ((t0 & m0) | (t1 & m1)) & ~STEP_MASK;
+        if (LIKELY(s != 0)) {
+            *off = (size_t)((d0 & m0) | (d1 & m1));
+            return (slab_t *)s;
+        }
+        /* An empty entry ends the probe run. (An empty entry, base 0, may seem to hold a low
+         * address: it selects no slab, and the run ends there, so NULL is right.) */
+        if (t0 == 0 || t1 == 0) return NULL;
+    }
+}
+
+/* The slab holding u according to the owner table only (NULL if none); sets *off to u's offset.
+ * Without growth one probe run, inline; with growth sb_owner_grown(). */
+static ALWAYS_INLINE slab_t *owner_in_table(const slabbin_t *a, uintptr_t u, size_t *off) {
+    if (a->table == NULL) return NULL;
+    if (a->full_step != 0) return sb_owner_grown(a, u, off);
+    return owner_probe(a, a->table, a->table_mask, u >> a->shift, u, off, false);
+}
 
 /* Makes s the slab of the fast window, unless its slabs are too large for the fast paths or the
  * allocator is in debug mode (where every call takes the lookup, so every free and pop reaches
  * the debug paths). */
 static inline void set_last(slabbin_t *a, slab_t *s) {
     if (a->div_magic == 0 || a->debug) return;
+    if (s != a->last) {
+        a->prev = a->last;
+        a->prev_span = a->last_span;
+    }
     a->last = s;
     a->last_span = (uint32_t)handed_bytes(a, s);    /* div_magic != 0: at most UINT32_MAX */
 }
@@ -478,6 +536,19 @@ static inline void set_last(slabbin_t *a, slab_t *s) {
 static inline void clear_last(slabbin_t *a) {
     a->last = &sb_no_slab;
     a->last_span = 0;
+    a->prev = &sb_no_slab;
+    a->prev_span = 0;
+}
+
+/* The slab holding u (NULL if none) when it is not in the fast window: the window of `prev`
+ * (see slabbin.prev), then the owner table; sets *off to u's offset in it. */
+static ALWAYS_INLINE slab_t *owner_beyond_last(const slabbin_t *a, uintptr_t u, size_t *off) {
+    uintptr_t o;
+    if (window_holds((uintptr_t)a->prev->base, a->prev_span, u, &o)) {
+        *off = (size_t)o;
+        return a->prev;
+    }
+    return owner_in_table(a, u, off);
 }
 
 /* The slab holding p (NULL if none), the fast window first; sets *off to p's offset in it. */
@@ -487,7 +558,7 @@ static inline slab_t *owner_of(const slabbin_t *a, const void *p, size_t *off) {
         *off = (size_t)o;
         return a->last;
     }
-    return sb_owner_in_table(a, (uintptr_t)p, off);
+    return owner_beyond_last(a, (uintptr_t)p, off);
 }
 
 /* alloc.c: the out-of-line parts of allocation (see alloc_one()). */
@@ -512,7 +583,7 @@ SB_INTERNAL int sb_push_debug(slabbin_t *a, void *slot, uint64_t *w, size_t i);
  * slot start (not the top), else NULL. */
 static inline slab_t *free_slot_owner(const slabbin_t *a, const void *next, size_t *idx) {
     size_t off = 0;
-    slab_t *s = sb_owner_in_table(a, (uintptr_t)next, &off);
+    slab_t *s = owner_beyond_last(a, (uintptr_t)next, &off);
     if (s == NULL) return NULL;
     bool start = slot_at(a, off, idx);
     return link_is_free_slot(start, bit_word(s, *idx), *idx, handed_out(a, s, next)) ? s : NULL;

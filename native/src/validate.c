@@ -75,6 +75,25 @@ static int validate_layout(const slabbin_t *a, char *why, size_t why_len) {
     return SLABBIN_OK;
 }
 
+/* A window of the checked lookups (`last` / last_span, `prev` / prev_span): none with span 0, or
+ * a slab of this allocator in checked mode with fast paths, whose span is its handed-out bytes
+ * (`exact`) or at most them. */
+static int validate_window(const slabbin_t *a, const slab_t *s, uint32_t span, bool exact,
+                           const char *name, char *why, size_t why_len) {
+    if (s == &sb_no_slab) {
+        if (span != 0) BROKEN("no %s slab, but %s_span %u", name, name, span);
+        return SLABBIN_OK;
+    }
+    if (!a->checked || a->debug || a->div_magic == 0) BROKEN("a %s window in this mode", name);
+    if (s->index >= a->nslabs || a->slabs[s->index] != s) BROKEN("%s is not a slab", name);
+    uint64_t handed = handed_bytes(a, s);
+    if (exact ? span != handed : span > handed) {
+        BROKEN("%s_span %u, but slab %zu has %llu bytes handed out", name, span, s->index,
+               (unsigned long long)handed);
+    }
+    return SLABBIN_OK;
+}
+
 /* slabs[] (the growth sequence, the sums kept of it), the bump state and the fast window. */
 static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
     if (a->nslabs > a->slabs_cap || (a->slabs == NULL && a->slabs_cap != 0)) {
@@ -120,19 +139,9 @@ static int validate_slabs(const slabbin_t *a, char *why, size_t why_len) {
         }
         if (a->cur_first != slots_before(a, a->cur)) BROKEN("cur_first != slots before cur");
     }
-    if (a->last == &sb_no_slab) {
-        if (a->last_span != 0) BROKEN("no last slab, but last_span %u", a->last_span);
-    } else {
-        const slab_t *s = a->last;
-        if (!a->checked || a->debug || a->div_magic == 0) BROKEN("a fast window in this mode");
-        if (s->index >= a->nslabs || a->slabs[s->index] != s) BROKEN("last is not a slab");
-        uint64_t span = handed_bytes(a, s);
-        if (a->last_span != span) {
-            BROKEN("last_span %u, but slab %zu has %llu bytes handed out", a->last_span, s->index,
-                   (unsigned long long)span);
-        }
-    }
-    return SLABBIN_OK;
+    int rc = validate_window(a, a->last, a->last_span, true, "last", why, why_len);
+    if (rc != SLABBIN_OK) return rc;
+    return validate_window(a, a->prev, a->prev_span, false, "prev", why, why_len);
 }
 
 /* The owner table maps both windows of every slab to it, and holds nothing else. */
@@ -166,8 +175,8 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
         unsigned ws = window_shift(a, s->step);
         expected += (lo >> ws) != (hi >> ws) ? 2 : 1;
         size_t off_lo = 1, off_hi = 0;
-        if (sb_owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
-            sb_owner_in_table(a, hi, &off_hi) != s || off_hi != slab_size(a, s) - 1) {
+        if (owner_in_table(a, lo, &off_lo) != s || off_lo != 0 ||
+            owner_in_table(a, hi, &off_hi) != s || off_hi != slab_size(a, s) - 1) {
             BROKEN("the owner lookup does not find slab %zu at its first and last byte", i);
         }
     }
@@ -178,7 +187,7 @@ static int validate_owner_table(const slabbin_t *a, char *why, size_t why_len) {
 /* A handed-out slot start of this allocator: its slab and slot index. */
 static int validate_slot(const slabbin_t *a, const void *p, const slab_t **s, size_t *idx) {
     size_t off = 0;
-    *s = sb_owner_in_table(a, (uintptr_t)p, &off);
+    *s = owner_in_table(a, (uintptr_t)p, &off);
     if (*s == NULL || !slot_at(a, off, idx)) return 0;
     return *idx < bumped_in(a, *s);
 }
