@@ -182,15 +182,19 @@ public final class CheckedStressMain {
         return free == null ? "" : "; allocated at " + FRAME + (free ? ", freed at " + FRAME : "");
     }
 
-    /** A single-address refusal, as a regex. */
-    private String notLive(long address, int code) {
+    /** A single-address refusal, as a regex; {@code reason} in words. */
+    private String notLive(long address, String reason) {
         return java.util.regex.Pattern.quote(String.format("0x%x is not a live slot of %s: %s",
-                address, a, Failures.reason(code))) + sites(address);
+                address, a, reason)) + sites(address);
     }
 
     private void refusedAddress(long address, int code, Executable call) {
-        refused(IllegalArgumentException.class, notLive(address, code),
-                String.format("0x%x refused: %s", address, Failures.reason(code)), call);
+        refusedAddress(address, Failures.reason(code), call);
+    }
+
+    private void refusedAddress(long address, String reason, Executable call) {
+        refused(IllegalArgumentException.class, notLive(address, reason),
+                String.format("0x%x refused: %s", address, reason), call);
     }
 
     private String oom(String tail) {
@@ -370,7 +374,7 @@ public final class CheckedStressMain {
         if (code != SlabbinNative.OK) {
             Executable call = kind == 0 ? () -> a.buffer(x) : kind == 1 ? () -> a.pointer(x)
                     : () -> a.structureAt(Word.class, x);
-            refusedAddress(x, code, call);
+            refusedAddress(x, Failures.viewReason(code), call);
             return;
         }
         byte[] expected = TestSupport.pattern(m.live.get(x), size());
