@@ -268,10 +268,11 @@ final class SharedSlabs implements Depot.Failure {
             depot.begin(next);
             NativeCalls.reset(depot.handle());
             current = next;
-            for (ThreadMagazines c : touchable()) {
+            List<ThreadMagazines> emptied = touchable();
+            for (ThreadMagazines c : emptied) {
                 c.join(next);
             }
-            dropEnded();
+            dropEnded(emptied);
             return null;
         });
     }
@@ -283,13 +284,14 @@ final class SharedSlabs implements Depot.Failure {
      */
     long trim() {
         return maintain(() -> {
-            for (ThreadMagazines c : touchable()) {
+            List<ThreadMagazines> emptied = touchable();
+            for (ThreadMagazines c : emptied) {
                 depot.flush(c.previous, this);
                 depot.flush(c.loaded, this);
             }
             depot.flushAll(this);
             long released = NativeCalls.trim(depot.handle());
-            dropEnded();
+            dropEnded(emptied);
             return released;
         });
     }
@@ -446,11 +448,21 @@ final class SharedSlabs implements Depot.Failure {
         return stripes[(int) Math.floorMod(t.getId(), (long) stripes.length)];
     }
 
-    /** Forgets the pairs of ended threads (emptied before); depot lock held. */
-    private void dropEnded() {
-        pairs.removeIf(ThreadMagazines::ended);
+    /**
+     * Forgets the pairs of ended threads among {@code emptied}, the pairs just emptied; depot
+     * lock held. Whether a thread has ended is read once, here: a thread that ends after its pair
+     * was passed over while emptying keeps its pair (and its slots) until the next time.
+     */
+    private void dropEnded(List<ThreadMagazines> emptied) {
+        List<ThreadMagazines> gone = new ArrayList<>();
+        for (ThreadMagazines c : emptied) {
+            if (c.thread != null && c.ended()) {
+                gone.add(c);
+            }
+        }
+        pairs.removeAll(gone);
         for (int i = 0; i < byId.length; i++) {
-            if (byId[i] != null && byId[i].ended()) {
+            if (byId[i] != null && gone.contains(byId[i])) {
                 byId[i] = null;
             }
         }
@@ -461,13 +473,15 @@ final class SharedSlabs implements Depot.Failure {
         if (depot.handle() == 0) {
             return;
         }
+        List<ThreadMagazines> emptied = new ArrayList<>();
         for (ThreadMagazines c : pairs) {
             if (c.ended()) {
                 depot.flush(c.previous, this);
                 depot.flush(c.loaded, this);
+                emptied.add(c);
             }
         }
-        dropEnded();
+        dropEnded(emptied);
     }
 
     /**
