@@ -231,6 +231,15 @@ final class Failures {
     }
 
     /**
+     * Why a Java-side cache of free slots (a magazine, shared or confined) refuses an address it
+     * does not hold as live, from the core's status for it: the core's reason, or a double free
+     * when the core counts the slot allocated (it sits free in a cache, which the core cannot see).
+     */
+    static int cachedReason(int coreStatus) {
+        return coreStatus == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : coreStatus;
+    }
+
+    /**
      * Why a view of an address is refused: as {@link #reason}, but a slot that is not allocated is
      * not a double free when only viewed.
      */

@@ -252,8 +252,7 @@ final class Magazine {
      * or a double free when the core still counts it allocated (it sits in the cache).
      */
     private static int reason(long h, long address) {
-        int rc = NativeCalls.check(h, address);
-        return rc == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : rc;
+        return Failures.cachedReason(NativeCalls.check(h, address));
     }
 
     /** Fills the empty cache with up to half its size of slots; returns how many. */

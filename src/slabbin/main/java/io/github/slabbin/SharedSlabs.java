@@ -27,8 +27,10 @@ import java.util.function.Supplier;
  * on the Java heap only (its magazines, the slot states) except where it enters the depot, and
  * every native call is made under the depot lock after checking that the core still exists. The
  * one call that writes slot memory outside that lock, {@code allocateZeroed}, marks itself
- * ({@link ThreadMagazines#markActive()}, a volatile store) and close waits for such marks. A call
- * that overlaps {@code close()} or {@code reset()} is ordered before it: a slot it returns is
+ * ({@link ThreadMagazines#markActive()}, a volatile store), then writes only if its slot's epoch
+ * is still the current one; close and reset install their epoch first and then wait for such
+ * marks, so no write reaches a slot that a reset gave to another caller, or a released slab. A
+ * call that overlaps {@code close()} or {@code reset()} is ordered before it: a slot it returns is
  * freed by it.
  *
  * <p>A pair whose thread has ended keeps its slots until a trim, reset or close, or until a new
@@ -67,6 +69,11 @@ final class SharedSlabs implements Depot.Failure {
      * rest of a magazine call.
      */
     private final ThreadMagazines[] byId;
+    /**
+     * Tests only: run by {@code allocateZeroed} between taking its slot and marking itself, the
+     * window in which a reset or close may overtake it (null: nothing).
+     */
+    Runnable beforeZeroing;
     /** Every thread's pair (own or stripe), for threads not found in {@link #byId}. */
     private final ThreadLocal<ThreadMagazines> mine = ThreadLocal.withInitial(this::register);
 
@@ -109,17 +116,27 @@ final class SharedSlabs implements Depot.Failure {
     long allocateZeroed() {
         ThreadMagazines c = pair();
         try {
-            long address = take(c);
-            c.markActive();
-            try {
-                if (current == CLOSED) {
-                    throw closed();
+            while (true) {
+                long address = take(c);
+                Runnable seam = beforeZeroing;
+                if (seam != null) {
+                    seam.run();
                 }
-                NativeCalls.zero(address, slotSize);
-            } finally {
-                c.clearActive();
+                c.markActive();
+                try {
+                    Depot.Epoch now = current;
+                    if (now == c.epoch) {
+                        NativeCalls.zero(address, slotSize);
+                        return address;
+                    }
+                    if (now == CLOSED) {
+                        throw closed();
+                    }
+                } finally {
+                    c.clearActive();
+                }
+                sync(c);        // a reset freed the slot (it may be another caller's by now)
             }
-            return address;
         } finally {
             c.unlock();
         }
@@ -265,9 +282,10 @@ final class SharedSlabs implements Depot.Failure {
     void reset() {
         maintain(() -> {
             Depot.Epoch next = newEpoch();
+            current = next;
+            awaitWriters(pairs);
             depot.begin(next);
             NativeCalls.reset(depot.handle());
-            current = next;
             List<ThreadMagazines> emptied = touchable();
             for (ThreadMagazines c : emptied) {
                 c.join(next);
@@ -335,15 +353,7 @@ final class SharedSlabs implements Depot.Failure {
                 depot.lock.unlock();
             }
             all.addAll(List.of(stripes));
-            for (ThreadMagazines c : all) {
-                for (int spins = 0; c.inUse(); spins++) {
-                    if (spins < 100) {
-                        Thread.onSpinWait();
-                    } else {
-                        Thread.yield();
-                    }
-                }
-            }
+            awaitWriters(all);
             depot.lock.lock();
             try {
                 depot.closed();
@@ -403,6 +413,24 @@ final class SharedSlabs implements Depot.Failure {
             } finally {
                 for (ThreadMagazines s : stripes) {
                     s.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until no pair among {@code pairs} is writing slot memory ({@code allocateZeroed}),
+     * after a new epoch (or {@link #CLOSED}) was installed: a write that started before it
+     * finishes, one that starts after it sees it and does not write (a volatile store and load on
+     * each side). Only then may a reset or close hand the slots to others or release the slabs.
+     */
+    private static void awaitWriters(List<ThreadMagazines> pairs) {
+        for (ThreadMagazines c : pairs) {
+            for (int spins = 0; c.inUse(); spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
             }
         }
@@ -490,8 +518,7 @@ final class SharedSlabs implements Depot.Failure {
      * double free.
      */
     private int reason(long address) {
-        int core = coreCheck(address);
-        return core == SlabbinNative.OK ? SlabbinNative.EDOUBLEFREE : core;
+        return Failures.cachedReason(coreCheck(address));
     }
 
     /** The core's check of an address, under the depot lock. */

@@ -126,7 +126,8 @@ public final class SlabAllocator implements AutoCloseable {
     /** Every exception this allocator throws. */
     private final Failures failures;
     /** Shared mode: the magazines and depot every call goes to; null when confined. */
-    private final SharedSlabs shared;
+    /** Shared mode's layer, or null (package-private for the shared mode's race tests). */
+    final SharedSlabs shared;
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
                           boolean checked, boolean debug, long maxReserved, int magazineSlots,
@@ -733,9 +734,11 @@ public final class SlabAllocator implements AutoCloseable {
 
     /**
      * Releases every slab; every slot address and every view becomes invalid. Idempotent: closing
-     * again does nothing.
+     * again does nothing. Shared mode: any thread may close; other threads' calls that start
+     * afterwards throw {@link IllegalStateException}, and no thread may still read or write slot
+     * memory once {@code close()} is called (see {@link Builder#shared(boolean)}).
      *
-     * @throws IllegalStateException if called from a thread other than the owner
+     * @throws IllegalStateException if called from a thread other than the owner (confined mode)
      */
     @Override
     public void close() {
@@ -1036,7 +1039,12 @@ public final class SlabAllocator implements AutoCloseable {
          *       closed epoch: calls that start afterwards throw {@link IllegalStateException}, a
          *       call already running finishes on the Java heap or throws at the depot, whose lock
          *       guards every native call; only {@code allocateZeroed}, which writes slot memory,
-         *       marks itself and is waited for. {@link SlabAllocator#reset()} begins a new epoch:
+         *       marks itself and is waited for (by {@code close()} and {@code reset()}, so it
+         *       never writes a released slab or a slot the reset gave to another caller). The
+         *       slabs are released when {@code close()} returns, and every slot address is then
+         *       invalid: the application must make sure that no thread still reads or writes
+         *       slot memory once it calls {@code close()} (the allocator's own calls are safe;
+         *       raw addresses cannot be checked). {@link SlabAllocator#reset()} begins a new epoch:
          *       every magazine's older slots are dropped (by the reset, or by their thread at its
          *       next call); a call overlapping the reset is ordered before it, so a slot it
          *       returns is freed by the reset. {@link SlabAllocator#trim()} returns the magazines

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Two parts. The <em>index</em>, an open-addressing hash table from slot address to a state
  * number, gains entries only while the depot lock is held (when a refill brings slots from the
- * slabs) and is rebuilt only in an exclusive phase (trim, reset), when no other call runs. An
+ * slabs) and loses none: a reset starts a new {@code SlotStates} with its epoch. So it holds every
+ * address handed out since the last reset, also of slabs that trim released since. An
  * entry once published (its number written before its key, the key with a release store, read
  * with an acquire load) never changes, and a grown index is a copy published through a volatile
  * field, so a reader holding an older copy still finds the right state for every slot it can
@@ -162,34 +163,5 @@ final class SlotStates {
             }
         }
         index = t;
-    }
-
-    /** Exclusive phase: keeps only the live slots (every free one is back in the slabs). */
-    void retainLive() {
-        long[] old = index;
-        int[][] oldChunks = chunks;
-        index = new long[2 * 64];
-        chunks = new int[0][];
-        used = 0;
-        long[] one = new long[1];
-        int[] number = new int[1];
-        for (int e = 0; e < old.length; e += 2) {
-            long a = old[e];
-            if (a != 0) {
-                int n = (int) old[e + 1];
-                if (oldChunks[n >>> CHUNK_BITS][n & CHUNK_MASK] == LIVE) {
-                    one[0] = a;
-                    arrived(one, number, 1);
-                    handOut(number[0]);
-                }
-            }
-        }
-    }
-
-    /** Exclusive phase: forgets every slot (after a reset every slot is free in the slabs). */
-    void clear() {
-        index = new long[2 * 64];
-        chunks = new int[0][];
-        used = 0;
     }
 }

@@ -2,6 +2,7 @@ package io.github.slabbin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -261,6 +262,69 @@ class SharedModeTest {
             assertEquals(closed, assertThrows(IllegalStateException.class, call).getMessage());
         }
         a.close();                                      // idempotent
+    }
+
+    /**
+     * A reset on another thread overtakes {@code allocateZeroed} between taking its slot and
+     * zeroing it, and that thread takes every slot of the slab and fills them: the late zeroing
+     * must not clear any of them (it takes a slot of the new generation instead).
+     */
+    @Test
+    void allocateZeroedOvertakenByAResetNeverClearsAnotherCallersSlot() throws Exception {
+        int capacity = 64;
+        try (SlabAllocator b = SlabAllocator.builder(LAYOUT).slabCapacity(capacity)
+                .magazine(ROUNDS).shared(true).build()) {
+            long[] theirs = new long[capacity];
+            long[] overtaken = new long[1];
+            b.shared.beforeZeroing = () -> {
+                b.shared.beforeZeroing = null;
+                try {
+                    onOtherThread(() -> {
+                        b.reset();
+                        b.allocate(theirs, 0, capacity);
+                        for (long s : theirs) {
+                            new Pointer(s).setMemory(0, LAYOUT.size(), (byte) 0x5A);
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                overtaken[0] = 1;
+            };
+            long mine = b.allocateZeroed();
+            assertEquals(1, overtaken[0], "the reset ran inside allocateZeroed");
+            for (long s : theirs) {
+                assertNotEquals(mine, s, "allocateZeroed returned a slot the reset gave away");
+                byte[] bytes = new Pointer(s).getByteArray(0, (int) LAYOUT.size());
+                for (byte x : bytes) {
+                    assertEquals((byte) 0x5A, x, "slot " + Long.toHexString(s) + " was cleared");
+                }
+            }
+            for (byte x : new Pointer(mine).getByteArray(0, (int) LAYOUT.size())) {
+                assertEquals(0, x);
+            }
+            assertEquals(capacity + 1, b.stats().liveSlots());
+            b.deallocate(mine);
+            b.deallocate(theirs, 0, capacity);
+            assertEquals(0, b.stats().liveSlots());
+        }
+    }
+
+    /** A close overtaking {@code allocateZeroed} before it writes: it throws and writes nothing. */
+    @Test
+    void allocateZeroedOvertakenByACloseThrowsWithoutWriting() throws Exception {
+        SlabAllocator b = SlabAllocator.builder(LAYOUT).slabCapacity(CAPACITY).magazine(ROUNDS)
+                .shared(true).build();
+        b.shared.beforeZeroing = () -> {
+            try {
+                onOtherThread(b::close);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::allocateZeroed);
+        assertEquals(b + " is closed", e.getMessage());
+        assertTrue(b.isClosed());
     }
 
     @Test
