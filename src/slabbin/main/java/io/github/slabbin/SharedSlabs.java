@@ -152,10 +152,14 @@ final class SharedSlabs implements Depot.Failure {
             Depot.Epoch e = c.epoch;
             if (m.epoch == e) {
                 int n = --m.count;
+                long address = m.rounds[n];
                 if (checked) {
-                    e.states.handOut(m.numbers[n]);
+                    int number = m.numbers[n];
+                    e.states.handOut(number);
+                    c.newest = address;
+                    c.newestNumber = number;
                 }
-                return m.rounds[n];
+                return address;
             }
             sync(c);            // a reset came between this call's start and its refill
         }
@@ -181,15 +185,17 @@ final class SharedSlabs implements Depot.Failure {
     void deallocate(long address) {
         ThreadMagazines c = pair();
         try {
-            put(c, address, checked ? freeState(c.epoch, address) : 0);
+            put(c, address, checked ? freeState(c, address) : 0);
         } finally {
             c.unlock();
         }
     }
 
     /** Checked mode: frees the slot's state, or throws the refusal; returns its state number. */
-    private int freeState(Depot.Epoch e, long address) {
-        int n = e.states.free(address);
+    private int freeState(ThreadMagazines c, long address) {
+        SlotStates states = c.epoch.states;
+        int n = address == c.newest && address != 0
+                ? states.freeNumber(c.newestNumber) : states.free(address);
         if (n < 0) {
             throw failures.address(reason(address), address);
         }

@@ -52,17 +52,17 @@ final class SlotStates {
         return (int) (h ^ (h >>> 29)) & mask;
     }
 
-    /** The state number of an address, or -1 if it is not in the index. */
+    /** The state number of an address, or -1 if it is not in the index (0 never is). */
     private int find(long address) {
         long[] t = index;
         int mask = (t.length >>> 1) - 1;
         for (int i = slotOf(address, mask); ; i = (i + 1) & mask) {
             long k = (long) LONGS.getAcquire(t, 2 * i);
+            if (k == 0) {                               // an empty entry: also for address 0
+                return -1;
+            }
             if (k == address) {
                 return (int) t[2 * i + 1];
-            }
-            if (k == 0) {
-                return -1;
             }
         }
     }
@@ -85,9 +85,16 @@ final class SlotStates {
      */
     int free(long address) {
         int n = find(address);
-        if (n < 0) {
-            return ABSENT;
-        }
+        return n < 0 ? ABSENT : freeNumber(n);
+    }
+
+    /**
+     * Frees the slot of state number {@code n} if it is live (as {@link #free}, for a caller that
+     * knows the number: an address keeps its number for the life of this object).
+     *
+     * @return {@code n}, or {@link SlabbinNative#EDOUBLEFREE} if the slot is free
+     */
+    int freeNumber(int n) {
         return INTS.compareAndSet(chunks[n >>> CHUNK_BITS], n & CHUNK_MASK, LIVE, FREE)
                 ? n : SlabbinNative.EDOUBLEFREE;
     }

@@ -47,6 +47,15 @@ final class ThreadMagazines {
     Depot.Magazine loaded;
     /** The other magazine, full or empty in the steady state. */
     Depot.Magazine previous;
+    /**
+     * Checked mode: the slot this pair handed out last (0: none since {@link #join}), and its
+     * state number in {@link #epoch}'s {@link SlotStates}, so that freeing it, the commonest free
+     * of a LIFO allocator, needs no index lookup. An address keeps its number for the whole
+     * epoch, so the pair stays right whoever frees or takes the slot meanwhile.
+     */
+    long newest;
+    /** The state number of {@link #newest}. */
+    int newestNumber;
 
     ThreadMagazines(Thread thread, Depot depot) {
         this.thread = thread;
@@ -101,6 +110,7 @@ final class ThreadMagazines {
             }
         }
         epoch = now;
+        newest = 0;
     }
 
     /** Free slots of generation {@code now} held by both magazines (racy unless quiescent). */

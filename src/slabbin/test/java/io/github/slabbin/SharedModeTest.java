@@ -141,6 +141,26 @@ class SharedModeTest {
         assertTrue(a.isAllocated(t));
     }
 
+    /**
+     * 0 is refused as foreign and frees none of the live slots (the first refill's, state numbers
+     * 0 to 7): not taken for an empty entry of the slot index, nor for the newest slot of a
+     * thread that has handed out none.
+     */
+    @Test
+    void zeroIsForeignOnAThreadThatHandedOutNothing() throws Exception {
+        List<Long> live = TestSupport.allocateN(a, ROUNDS);
+        onOtherThread(() -> assertRefused(0, SlabbinNative.EFOREIGN, () -> a.deallocate(0)));
+        assertFalse(a.isAllocated(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.deallocate(new long[] {live.get(0), 0}, 0, 2));
+        assertEquals(String.format("addresses[1] = 0x0 is not a live slot of %s: %s; nothing was"
+                + " freed", a, Failures.reason(SlabbinNative.EFOREIGN)), e.getMessage());
+        for (long s : live) {
+            assertTrue(a.isAllocated(s));
+        }
+        assertEquals(ROUNDS, a.stats().liveSlots());
+    }
+
     @Test
     void ofRacingFreesOfOneSlotExactlyOneWins() throws Exception {
         int threads = 4;
