@@ -16,8 +16,10 @@ import java.util.function.LongPredicate;
  * reports at {@code close()} and in the Cleaner, which is why the Cleaner's state holds this table
  * (and never the allocator).
  *
- * <p>Written by the allocator's owner thread only; read by the Cleaner once the allocator is
- * unreachable. Not thread-safe otherwise.
+ * <p>Written by the allocator's owner thread, or (shared mode) by any thread under the
+ * {@link SerialSlabs} lock, which orders the records as the core's calls; read by the Cleaner
+ * once the allocator is unreachable. Every method is synchronized, so a reader on another
+ * thread ({@link SlabAllocator#debugLiveSlots()} of a shared allocator) sees a consistent table.
  */
 final class CallSites {
     /** Leaked slots a report shows with their stacks. */
@@ -78,6 +80,7 @@ final class CallSites {
         private static boolean isOwn(StackTraceElement e) {
             String c = e.getClassName();
             return c.equals(SlabAllocator.class.getName()) || c.equals(Magazine.class.getName())
+                    || c.equals(SerialSlabs.class.getName())
                     || c.startsWith(CallSites.class.getName());
         }
     }
@@ -104,7 +107,7 @@ final class CallSites {
     private long serial;
 
     /** A slot was handed out (from the owner thread, which this captures). */
-    void allocated(long address) {
+    synchronized void allocated(long address) {
         Record old = records.remove(address);
         if (old != null && old.freed == null) {
             live--;
@@ -114,12 +117,12 @@ final class CallSites {
     }
 
     /** A live slot was freed here (the caller's stack). */
-    void freed(long address) {
+    synchronized void freed(long address) {
         freed(address, new Site(address, "freed here"));
     }
 
     /** A live slot was freed at {@code site}. */
-    void freed(long address, Site site) {
+    synchronized void freed(long address, Site site) {
         Record r = records.get(address);
         if (r != null && r.freed == null) {
             r.freed = site;
@@ -127,8 +130,38 @@ final class CallSites {
         }
     }
 
+    /** Slots handed out by one batch, {@code addresses[offset .. offset + count - 1]}. */
+    synchronized void allocated(long[] addresses, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            allocated(addresses[offset + i]);
+        }
+    }
+
+    /** Live slots freed by one batch here, {@code addresses[offset .. offset + count - 1]}. */
+    synchronized void freed(long[] addresses, int offset, int count) {
+        Site site = new Site("batch of " + count + " slots freed here");
+        for (int i = 0; i < count; i++) {
+            freed(addresses[offset + i], site);
+        }
+    }
+
+    /** Every live slot was freed here by a reset. */
+    synchronized void freedByReset() {
+        freedAll(new Site("every slot freed here by reset()"));
+    }
+
+    /**
+     * A trim of native allocator {@code h} released {@code released} bytes: forgets the freed
+     * slots of the slabs it released (the core no longer knows them).
+     */
+    synchronized void forgetReleased(long h, long released) {
+        if (released > 0) {
+            forget(a -> NativeCalls.check(h, a) == SlabbinNative.EFOREIGN);
+        }
+    }
+
     /** Every live slot was freed at once (reset). */
-    void freedAll(Site site) {
+    synchronized void freedAll(Site site) {
         for (Record r : records.values()) {
             if (r.freed == null) {
                 r.freed = site;
@@ -138,7 +171,7 @@ final class CallSites {
     }
 
     /** Forgets the freed slots for which {@code gone} holds (their slab was released). */
-    void forget(LongPredicate gone) {
+    synchronized void forget(LongPredicate gone) {
         for (Iterator<Map.Entry<Long, Record>> it = records.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Record> e = it.next();
             if (e.getValue().freed != null && gone.test(e.getKey())) {
@@ -147,12 +180,12 @@ final class CallSites {
         }
     }
 
-    int liveCount() {
+    synchronized int liveCount() {
         return live;
     }
 
     /** The live slots, oldest allocation first. */
-    List<LiveSlot> liveSlots() {
+    synchronized List<LiveSlot> liveSlots() {
         List<LiveSlot> out = new ArrayList<>(live);
         for (Map.Entry<Long, Record> e : records.entrySet()) {
             Record r = e.getValue();
@@ -167,7 +200,7 @@ final class CallSites {
      * What the table knows of a slot, for a message: "; allocated at F" and, if freed,
      * ", freed at F" (innermost frames outside slabbin), or "" if it never was handed out.
      */
-    String describe(long address) {
+    synchronized String describe(long address) {
         Record r = records.get(address);
         if (r == null) {
             return "";
@@ -177,7 +210,7 @@ final class CallSites {
     }
 
     /** Attaches the slot's allocation and free stacks to {@code t} as suppressed exceptions. */
-    <T extends Throwable> T attach(T t, long address) {
+    synchronized <T extends Throwable> T attach(T t, long address) {
         Record r = records.get(address);
         if (r != null) {
             r.allocated.frames();
@@ -194,7 +227,7 @@ final class CallSites {
      * A leak report: the number of live slots and the first {@link #REPORTED_LEAKS} with their
      * allocation stacks ({@link #REPORTED_FRAMES} frames each), one line per frame.
      */
-    String leakReport() {
+    synchronized String leakReport() {
         StringBuilder b = new StringBuilder().append(live)
                 .append(live == 1 ? " slot" : " slots").append(" still allocated (leaked)");
         List<LiveSlot> slots = liveSlots();

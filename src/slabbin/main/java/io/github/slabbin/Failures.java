@@ -59,11 +59,6 @@ final class Failures {
                 + " debug(true) cannot be combined with checked(false)");
     }
 
-    static IllegalArgumentException debugWhenShared() {
-        return new IllegalArgumentException("debug mode is not available in shared mode:"
-                + " debug(true) cannot be combined with shared(true)");
-    }
-
     static OutOfMemoryError noAllocatorHeader() {
         return new OutOfMemoryError("slabbin: no native memory for an allocator header");
     }

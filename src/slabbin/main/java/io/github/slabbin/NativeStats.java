@@ -47,4 +47,13 @@ record NativeStats(long slotSize, long alignment, long stride, long slabCapacity
                 v[STAT_PEAK_LIVE_SLOTS], v[STAT_RESERVED_BYTES], v[STAT_INITIAL_SLAB_CAPACITY],
                 v[STAT_RESERVED_SLOTS], v[STAT_PEAK_RESERVED_BYTES]);
     }
+
+    /**
+     * These statistics as the public ones of an allocator without magazines: the core's live
+     * and peak counts, no magazine slots.
+     */
+    SlabStats slabStats() {
+        return new SlabStats(slotSize, alignment, stride, slabCapacity, slabCount, liveSlots,
+                peakLiveSlots, reservedBytes, 0, initialSlabCapacity);
+    }
 }

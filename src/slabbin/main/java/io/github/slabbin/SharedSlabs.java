@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * thread needs a pair and the bound is reached (the ended pairs' slots then go back to the
  * slabs).
  */
-final class SharedSlabs implements Depot.Failure {
+final class SharedSlabs implements SharedCalls, Depot.Failure {
     /** The epoch of a closed allocator. */
     static final Depot.Epoch CLOSED = new Depot.Epoch(null);
     /** Slots per magazine when the builder gives no magazine size. */
@@ -104,7 +104,8 @@ final class SharedSlabs implements Depot.Failure {
 
     // ---- calls of any thread -----------------------------------------------------------------
 
-    long allocate() {
+    @Override
+    public long allocate() {
         ThreadMagazines c = pair();
         try {
             return take(c);
@@ -113,7 +114,8 @@ final class SharedSlabs implements Depot.Failure {
         }
     }
 
-    long allocateZeroed() {
+    @Override
+    public long allocateZeroed() {
         ThreadMagazines c = pair();
         try {
             while (true) {
@@ -182,7 +184,8 @@ final class SharedSlabs implements Depot.Failure {
         }
     }
 
-    void deallocate(long address) {
+    @Override
+    public void deallocate(long address) {
         ThreadMagazines c = pair();
         try {
             put(c, address, checked ? freeState(c, address) : 0);
@@ -203,7 +206,8 @@ final class SharedSlabs implements Depot.Failure {
     }
 
     /** All or nothing: on a failure the slots taken go back and the array is unchanged. */
-    void allocate(long[] addresses, int offset, int count) {
+    @Override
+    public void allocate(long[] addresses, int offset, int count) {
         long[] got = new long[count];
         ThreadMagazines c = pair();
         try {
@@ -226,7 +230,8 @@ final class SharedSlabs implements Depot.Failure {
     }
 
     /** Checked mode: the whole batch is validated (and marked free) before any slot is cached. */
-    void deallocate(long[] addresses, int offset, int count) {
+    @Override
+    public void deallocate(long[] addresses, int offset, int count) {
         ThreadMagazines c = pair();
         try {
             int[] numbers = new int[count];
@@ -253,7 +258,8 @@ final class SharedSlabs implements Depot.Failure {
     }
 
     /** What {@link #deallocate(long)} would say of the address; nothing changes. */
-    int check(long address) {
+    @Override
+    public int check(long address) {
         Depot.Epoch e = open();
         if (checked && e.states.status(address) == SlabbinNative.OK) {
             return SlabbinNative.OK;
@@ -271,11 +277,13 @@ final class SharedSlabs implements Depot.Failure {
     }
 
     /** Throws {@link IllegalStateException} once closed (for the accessors). */
-    void requireOpen() {
+    @Override
+    public void requireOpen() {
         open();
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return current == CLOSED;
     }
 
@@ -285,7 +293,8 @@ final class SharedSlabs implements Depot.Failure {
      * Frees every slot: a new epoch begins, the depot's, the stripes', the ended threads' and the
      * caller's magazines are emptied now, the other threads' at their next call.
      */
-    void reset() {
+    @Override
+    public void reset() {
         maintain(() -> {
             Depot.Epoch next = newEpoch();
             current = next;
@@ -306,7 +315,8 @@ final class SharedSlabs implements Depot.Failure {
      * slabs, then the core releases every slab that holds no live slot. Other running threads
      * keep their magazines (and so the slabs of those slots).
      */
-    long trim() {
+    @Override
+    public long trim() {
         return maintain(() -> {
             List<ThreadMagazines> emptied = touchable();
             for (ThreadMagazines c : emptied) {
@@ -324,7 +334,8 @@ final class SharedSlabs implements Depot.Failure {
      * The core's statistics, with the slots in magazines counted apart from live ones; exact
      * when no other call runs meanwhile (the other threads' magazines are read without waiting).
      */
-    SlabStats stats() {
+    @Override
+    public SlabStats stats() {
         return maintain(() -> {
             Depot.Epoch e = current;
             long held = depot.held();
@@ -345,7 +356,8 @@ final class SharedSlabs implements Depot.Failure {
      * Closes: later calls throw, a running {@code allocateZeroed} finishes its write, then
      * {@code destroy} runs (once). Idempotent.
      */
-    void close(Runnable destroy) {
+    @Override
+    public void close(Runnable destroy) {
         synchronized (exclusive) {
             if (current == CLOSED) {
                 return;

@@ -125,9 +125,11 @@ public final class SlabAllocator implements AutoCloseable {
     private final CallSites sites;
     /** Every exception this allocator throws. */
     private final Failures failures;
-    /** Shared mode: the magazines and depot every call goes to; null when confined. */
-    /** Shared mode's layer, or null (package-private for the shared mode's race tests). */
-    final SharedSlabs shared;
+    /**
+     * Shared mode: where every call goes ({@link SharedSlabs}, or {@link SerialSlabs} in debug
+     * mode); null when confined. Package-private for the shared mode's race tests.
+     */
+    final SharedCalls shared;
 
     private SlabAllocator(SlotLayout layout, int slabCapacity, int initialSlabCapacity,
                           boolean checked, boolean debug, long maxReserved, int magazineSlots,
@@ -159,8 +161,9 @@ public final class SlabAllocator implements AutoCloseable {
                 ? new Magazine(magazineSlots, checked, sites, failures) : null;
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
-        this.shared = shared
-                ? new SharedSlabs(failures, h, layout.size(), checked, magazineSlots) : null;
+        this.shared = !shared ? null
+                : debug ? new SerialSlabs(failures, h, sites)
+                : new SharedSlabs(failures, h, layout.size(), checked, magazineSlots);
     }
 
     /**
@@ -392,9 +395,7 @@ public final class SlabAllocator implements AutoCloseable {
             if (m != null) {
                 m.handOut(addresses, offset, take, count);
             } else if (sites != null) {
-                for (int i = 0; i < count; i++) {
-                    sites.allocated(addresses[offset + i]);
-                }
+                sites.allocated(addresses, offset, count);
             }
             return count;
         } finally {
@@ -429,25 +430,19 @@ public final class SlabAllocator implements AutoCloseable {
         try {
             if (shared != null) {
                 shared.deallocate(addresses, offset, count);
-            } else if (magazine == null) {
+                return;
+            }
+            if (magazine == null) {
                 long refused = NativeCalls.deallocateBatch(h, addresses, offset, count);
                 failures.requireBatchFreed(refused, addresses, offset);
             } else {
                 magazine.deallocate(h, addresses, offset, count);
             }
-            batchFreed(addresses, offset, count);
+            if (sites != null) {
+                sites.freed(addresses, offset, count);
+            }
         } finally {
             Reference.reachabilityFence(this);
-        }
-    }
-
-    /** Debug mode: records where the slots of a batch were freed. */
-    private void batchFreed(long[] addresses, int offset, int count) {
-        if (sites != null) {
-            CallSites.Site site = new CallSites.Site("batch of " + count + " slots freed here");
-            for (int i = 0; i < count; i++) {
-                sites.freed(addresses[offset + i], site);
-            }
         }
     }
 
@@ -489,7 +484,7 @@ public final class SlabAllocator implements AutoCloseable {
             }
             NativeCalls.reset(h);
             if (sites != null) {
-                sites.freedAll(new CallSites.Site("every slot freed here by reset()"));
+                sites.freedByReset();
             }
         } finally {
             Reference.reachabilityFence(this);
@@ -514,8 +509,8 @@ public final class SlabAllocator implements AutoCloseable {
                 magazine.flushAll(h);
             }
             long released = NativeCalls.trim(h);
-            if (sites != null && released > 0) {
-                sites.forget(a -> NativeCalls.check(h, a) == SlabbinNative.EFOREIGN);
+            if (sites != null) {
+                sites.forgetReleased(h, released);
             }
             return released;
         } finally {
@@ -550,9 +545,7 @@ public final class SlabAllocator implements AutoCloseable {
                     magazine.cached(),
                     n.initialSlabCapacity());
         }
-        return new SlabStats(n.slotSize(), n.alignment(), n.stride(), n.slabCapacity(),
-                n.slabCount(), n.liveSlots(), n.peakLiveSlots(), n.reservedBytes(), 0,
-                n.initialSlabCapacity());
+        return n.slabStats();
     }
 
     /**
@@ -1057,9 +1050,14 @@ public final class SlabAllocator implements AutoCloseable {
          *       depot's), exact when no call runs meanwhile; {@link SlabStats#peakLiveSlots()}
          *       is the core's peak of slots out of the slabs, those in magazines included (an
          *       upper bound of the callers' peak).
-         *   <li>Not available: debug mode ({@code debug(true)} is refused; the system property
-         *       {@value #DEBUG_PROPERTY} does not apply). {@link SlabAllocator#owner()} is null.
-         *       The native handle must not be used by C while Java threads call the allocator.
+         *   <li>Debug mode ({@link #debug(boolean)}) in shared mode has no magazines: every call
+         *       of every thread runs under one lock, straight on the slabs, with the poisoning,
+         *       call sites, double-free stacks and leak reports of a confined debug allocator
+         *       without a magazine (a slot allocated on one thread and freed twice on others
+         *       names all those places). Threads take turns, so it is for hunting bugs, not for
+         *       speed; {@link #magazine(int)} is ignored.
+         *   <li>{@link SlabAllocator#owner()} is null. The native handle must not be used by C
+         *       while Java threads call the allocator.
          * </ul>
          *
          * @param on whether the allocator is shared
@@ -1093,7 +1091,8 @@ public final class SlabAllocator implements AutoCloseable {
          * Its cost: a stack capture per allocation and per free, and every freed slot written
          * and read in full; see the README for measurements. Slot contents after allocation are
          * the poison (bytes beyond the free-list link), or, for a slot never handed out before,
-         * whatever the system gave.
+         * whatever the system gave. With {@link #shared(boolean) shared(true)}, every call runs
+         * under one lock (see there).
          *
          * @param on whether to turn debug mode on
          * @return this builder
@@ -1110,17 +1109,14 @@ public final class SlabAllocator implements AutoCloseable {
          * @return a new allocator; it reserves no memory until the first allocation
          * @throws IllegalArgumentException if {@code slabCapacity * stride} overflows the address
          *     space, if the initial slab capacity exceeds the slab capacity, or if
-         *     {@code debug(true)} is combined with {@code checked(false)} or {@code shared(true)}
+         *     {@code debug(true)} is combined with {@code checked(false)}
          * @throws UnsatisfiedLinkError if the native library cannot be loaded
          */
         public SlabAllocator build() {
             boolean debugOn = debug != null ? debug
-                    : checked && !shared && Boolean.getBoolean(DEBUG_PROPERTY);
+                    : checked && Boolean.getBoolean(DEBUG_PROPERTY);
             if (debugOn && !checked) {
                 throw Failures.debugWithoutChecks();
-            }
-            if (debugOn && shared) {
-                throw Failures.debugWhenShared();
             }
             return new SlabAllocator(layout, slabCapacity,
                     initialSlabCapacity == 0 ? slabCapacity : initialSlabCapacity, checked,

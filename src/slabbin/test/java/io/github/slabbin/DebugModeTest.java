@@ -12,6 +12,7 @@ import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,16 @@ class DebugModeTest {
     @RegisterExtension
     final LogCapture log = new LogCapture();
 
+    /** The {@code magazine} argument of a shared allocator (which has no magazine in debug mode). */
+    static final int SHARED = -1;
+
+    /**
+     * A debug allocator of {@code capacity} slots per slab with a magazine of {@code magazine}
+     * slots (0: none), or a shared one for {@link #SHARED}.
+     */
     static SlabAllocator debug(int capacity, int magazine) {
-        return SlabAllocator.builder(L).slabCapacity(capacity).magazine(magazine).debug(true)
-                .build();
+        SlabAllocator.Builder b = SlabAllocator.builder(L).slabCapacity(capacity).debug(true);
+        return (magazine == SHARED ? b.shared(true) : b.magazine(magazine)).build();
     }
 
     /** Allocates in a frame of its own, so that the allocation site is this method. */
@@ -83,9 +91,12 @@ class DebugModeTest {
         try (SlabAllocator a = early.build();
              SlabAllocator b = SlabAllocator.builder(L).magazine(8).build();
              SlabAllocator off = SlabAllocator.builder(L).debug(false).build();
-             SlabAllocator unchecked = SlabAllocator.builder(L).checked(false).build()) {
+             SlabAllocator unchecked = SlabAllocator.builder(L).checked(false).build();
+             SlabAllocator shared = SlabAllocator.builder(L).shared(true).build()) {
             assertTrue(a.isDebug(), "read at build()");
             assertTrue(b.isDebug());
+            assertTrue(shared.isDebug());
+            assertTrue(shared.toString().endsWith(" debug shared"), shared.toString());
             assertFalse(off.isDebug(), "debug(false) wins");
             assertFalse(unchecked.isDebug(), "checked(false) keeps the allocator unchecked");
             assertFalse(unchecked.isChecked());
@@ -104,7 +115,7 @@ class DebugModeTest {
     // ---- poisoning and use after free -------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 8})
+    @ValueSource(ints = {0, 8, SHARED})
     void freedSlotsArePoisoned(int magazine) {
         try (SlabAllocator a = debug(4, magazine)) {
             long x = a.allocate();
@@ -113,7 +124,7 @@ class DebugModeTest {
             a.deallocate(x);
             byte[] bytes = new Pointer(x).getByteArray(0, 40);
             // Without a magazine the core keeps its free-list link in the first 8 bytes.
-            for (int i = magazine == 0 ? 8 : 0; i < 40; i++) {
+            for (int i = magazine <= 0 ? 8 : 0; i < 40; i++) {
                 assertEquals(POISON, bytes[i], "byte " + i);
             }
             assertEquals(x, a.allocate(), "an intact freed slot is handed out again");
@@ -126,9 +137,9 @@ class DebugModeTest {
      * slot, poisoned again, comes back next.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 8})
+    @ValueSource(ints = {0, 8, SHARED})
     void aWriteAnywhereInAFreedSlotIsAUseAfterFree(int magazine) {
-        int first = magazine == 0 ? 8 : 0;   // the core validates its link by other means
+        int first = magazine <= 0 ? 8 : 0;   // the core validates its link by other means
         for (int offset : new int[] {first, 13, 39}) {
             try (SlabAllocator a = debug(4, magazine)) {
                 long x = allocateHere(a);
@@ -212,7 +223,7 @@ class DebugModeTest {
     // ---- call sites ---------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 8})
+    @ValueSource(ints = {0, 8, SHARED})
     void aDoubleFreeNamesWhereTheSlotWasAllocatedAndFirstFreed(int magazine) {
         try (SlabAllocator a = debug(4, magazine)) {
             long x = allocateHere(a);
@@ -244,9 +255,10 @@ class DebugModeTest {
         }
     }
 
-    @Test
-    void afterAResetTheFreeSiteIsTheReset() {
-        try (SlabAllocator a = debug(4, 0)) {
+    @ParameterizedTest
+    @ValueSource(ints = {0, SHARED})
+    void afterAResetTheFreeSiteIsTheReset(int magazine) {
+        try (SlabAllocator a = debug(4, magazine)) {
             long x = allocateHere(a);
             a.reset();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -260,7 +272,7 @@ class DebugModeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 8})
+    @ValueSource(ints = {0, 8, SHARED})
     void debugLiveSlotsListsTheLiveSlotsWithTheirAllocations(int magazine) {
         try (SlabAllocator a = debug(4, magazine)) {
             long x = allocateHere(a);
@@ -291,10 +303,94 @@ class DebugModeTest {
         }
     }
 
+    /** Runs {@code r} on a new thread named {@code name} and waits for it. */
+    private static void onThread(String name, Runnable r) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, name);
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError("on thread " + name, failure.get());
+        }
+    }
+
+    /**
+     * Shared debug mode: a slot allocated on one thread and freed on another, then freed again
+     * on a third, is refused naming both places; a write after the free is caught by the next
+     * allocation on yet another thread; the leak report of a close from another thread names the
+     * slot a thread left.
+     */
+    @Test
+    void aSharedDebugAllocatorNamesTheSitesOfEveryThread() throws Exception {
+        SlabAllocator a = debug(4, SHARED);
+        long[] x = new long[2];
+        onThread("allocating", () -> {
+            x[0] = allocateHere(a);
+            x[1] = a.allocate();
+        });
+        onThread("freeing", () -> freeHere(a, x[0]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.deallocate(x[0]));
+        assertTrue(e.getMessage().startsWith(String.format("0x%x is not a live slot of %s: double"
+                + " free (the slot is not allocated); allocated at %s", x[0], a,
+                site("allocateHere"))), e.getMessage());
+        assertTrue(e.getMessage().contains(", freed at " + site("freeHere")), e.getMessage());
+        new Pointer(x[0]).setByte(20, (byte) 0x42);
+        onThread("verifying", () -> {
+            IllegalStateException u = assertThrows(IllegalStateException.class, a::allocate);
+            assertUseAfterFree(u, a, x[0], 20);
+        });
+        assertEquals(List.of(x[1]), a.debugLiveSlots().stream().map(LiveSlot::address).toList());
+        String described = a.toString();
+        onThread("closing", a::close);
+        List<LogRecord> records = log.records();
+        assertEquals(1, records.size(), records.toString());
+        assertTrue(records.get(0).getMessage().startsWith(described + " closed with 1 slot still"
+                + " allocated (leaked); the first 1 by allocation:"), records.get(0).getMessage());
+        assertTrue(records.get(0).getMessage().contains(String.format("slot 0x%x", x[1])));
+        assertThrows(IllegalStateException.class, a::allocate);
+    }
+
+    /** Shared debug mode on several threads at once: every call is checked, none is lost. */
+    @Test
+    void aSharedDebugAllocatorStaysExactUnderThreads() throws Exception {
+        try (SlabAllocator a = debug(16, SHARED)) {
+            Thread[] ts = new Thread[4];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = new Thread(() -> {
+                    try {
+                        for (int r = 0; r < 2_000; r++) {
+                            long s = a.allocate();
+                            TestSupport.writePattern(s, r, 40);
+                            TestSupport.assertPattern(s, r, 40);
+                            a.deallocate(s);
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                ts[i].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertNull(failure.get());
+            assertEquals(0, a.stats().liveSlots());
+            assertEquals(List.of(), a.debugLiveSlots());
+        }
+    }
+
     // ---- leak reports -------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 8})
+    @ValueSource(ints = {0, 8, SHARED})
     void closeReportsTheSlotsStillAllocated(int magazine) {
         SlabAllocator a = debug(4, magazine);
         List<Long> xs = new ArrayList<>();

@@ -74,14 +74,6 @@ class SharedModeTest {
     }
 
     @Test
-    void debugModeIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SlabAllocator.builder(LAYOUT).shared(true).debug(true).build());
-        assertEquals("debug mode is not available in shared mode: debug(true) cannot be"
-                + " combined with shared(true)", e.getMessage());
-    }
-
-    @Test
     void aSlotAllocatedOnOneThreadIsFreedOnAnother() throws Exception {
         long s = a.allocate();
         TestSupport.writePattern(s, 7, 16);
@@ -296,8 +288,8 @@ class SharedModeTest {
                 .magazine(ROUNDS).shared(true).build()) {
             long[] theirs = new long[capacity];
             long[] overtaken = new long[1];
-            b.shared.beforeZeroing = () -> {
-                b.shared.beforeZeroing = null;
+            ((SharedSlabs) b.shared).beforeZeroing = () -> {
+                ((SharedSlabs) b.shared).beforeZeroing = null;
                 try {
                     onOtherThread(() -> {
                         b.reset();
@@ -335,7 +327,7 @@ class SharedModeTest {
     void allocateZeroedOvertakenByACloseThrowsWithoutWriting() throws Exception {
         SlabAllocator b = SlabAllocator.builder(LAYOUT).slabCapacity(CAPACITY).magazine(ROUNDS)
                 .shared(true).build();
-        b.shared.beforeZeroing = () -> {
+        ((SharedSlabs) b.shared).beforeZeroing = () -> {
             try {
                 onOtherThread(b::close);
             } catch (Exception e) {
