@@ -106,7 +106,11 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
 
     @Override
     public long allocate() {
-        ThreadMagazines c = pair();
+        ThreadMagazines c = own();
+        if (c != null) {
+            return take(c);
+        }
+        c = pair();
         try {
             return take(c);
         } finally {
@@ -144,49 +148,70 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
         }
     }
 
-    /** Pops a slot of the current generation, through the depot if needed. */
+    /**
+     * Pops a slot of the pair's generation, through the depot if needed (the pair may then join
+     * a newer generation).
+     */
     private long take(ThreadMagazines c) {
+        Depot.Magazine m = c.loaded;
+        if (m.count == 0) {
+            m = refill(c);
+        }
+        int n = --m.count;
+        long address = m.rounds[n];
+        if (checked) {
+            int number = m.numbers[n];
+            c.states.handOut(number);
+            c.newest = address;
+            c.newestNumber = number;
+        }
+        return address;
+    }
+
+    /** The loaded magazine is empty: a loaded one with slots of the pair's generation. */
+    private Depot.Magazine refill(ThreadMagazines c) {
         while (true) {
-            Depot.Magazine m = c.loaded;
-            if (m.count == 0) {
-                m = c.forAllocation(depot, this);
-            }
-            Depot.Epoch e = c.epoch;
-            if (m.epoch == e) {
-                int n = --m.count;
-                long address = m.rounds[n];
-                if (checked) {
-                    int number = m.numbers[n];
-                    e.states.handOut(number);
-                    c.newest = address;
-                    c.newestNumber = number;
-                }
-                return address;
+            Depot.Magazine m = c.forAllocation(depot, this);
+            if (m.epoch == c.epoch) {
+                return m;
             }
             sync(c);            // a reset came between this call's start and its refill
+            m = c.loaded;
+            if (m.count > 0) {
+                return m;
+            }
         }
     }
 
-    /** Pushes a freed slot and (checked mode) its state number. */
-    private void put(ThreadMagazines c, long address, int number) {
+    /**
+     * Pushes a freed slot and (checked mode) its state number; false if the pair joined a newer
+     * generation instead (a reset came during this call and freed the slot already).
+     */
+    private boolean put(ThreadMagazines c, long address, int number) {
         Depot.Magazine m = c.loaded;
         if (m.count == m.rounds.length) {
             m = c.forFree(depot, this);
-        }
-        if (m.epoch != c.epoch) {
-            sync(c);            // a reset came during this call: it freed the slot already
-            return;
+            if (m.epoch != c.epoch) {
+                sync(c);
+                return false;
+            }
         }
         int n = m.count++;
         m.rounds[n] = address;
         if (checked) {
             m.numbers[n] = number;
         }
+        return true;
     }
 
     @Override
     public void deallocate(long address) {
-        ThreadMagazines c = pair();
+        ThreadMagazines c = own();
+        if (c != null) {
+            put(c, address, checked ? freeState(c, address) : 0);
+            return;
+        }
+        c = pair();
         try {
             put(c, address, checked ? freeState(c, address) : 0);
         } finally {
@@ -196,7 +221,7 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
 
     /** Checked mode: frees the slot's state, or throws the refusal; returns its state number. */
     private int freeState(ThreadMagazines c, long address) {
-        SlotStates states = c.epoch.states;
+        SlotStates states = c.states;
         int n = address == c.newest && address != 0
                 ? states.freeNumber(c.newestNumber) : states.free(address);
         if (n < 0) {
@@ -205,23 +230,33 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
         return n;
     }
 
-    /** All or nothing: on a failure the slots taken go back and the array is unchanged. */
+    /**
+     * All or nothing: on a failure the slots taken go back and the array is unchanged. Every
+     * slot is of one generation: when a reset overtakes the batch, it starts again in the new
+     * one (the reset freed the slots taken before).
+     */
     @Override
     public void allocate(long[] addresses, int offset, int count) {
         long[] got = new long[count];
         ThreadMagazines c = pair();
         try {
             int i = 0;
+            Depot.Epoch e = c.epoch;
             try {
                 for (; i < count; i++) {
                     got[i] = take(c);
+                    if (c.epoch != e) {
+                        e = c.epoch;
+                        got[0] = got[i];
+                        i = 0;
+                    }
                 }
-            } catch (RuntimeException | Error e) {
-                while (i > 0) {
+            } catch (RuntimeException | Error failure) {
+                while (i > 0 && c.epoch == e) {     // once a reset overtook it, it freed them
                     long a = got[--i];
-                    put(c, a, checked ? c.epoch.states.free(a) : 0);
+                    put(c, a, checked ? c.states.free(a) : 0);
                 }
-                throw e;
+                throw failure;
             }
             System.arraycopy(got, 0, addresses, offset, count);
         } finally {
@@ -236,7 +271,7 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
         try {
             int[] numbers = new int[count];
             if (checked) {
-                SlotStates states = c.epoch.states;
+                SlotStates states = c.states;
                 for (int i = 0; i < count; i++) {
                     long a = addresses[offset + i];
                     int n = states.free(a);
@@ -250,7 +285,9 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
                 }
             }
             for (int i = 0; i < count; i++) {
-                put(c, addresses[offset + i], numbers[i]);
+                if (!put(c, addresses[offset + i], numbers[i])) {
+                    break;              // a reset freed the rest
+                }
             }
         } finally {
             c.unlock();
@@ -384,6 +421,16 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
     }
 
     // ---- machinery ---------------------------------------------------------------------------
+
+    /**
+     * The fast way in: the calling thread's own pair when {@link #byId} holds it and it is in the
+     * current epoch (no lock, nothing to synchronize), else null (then {@link #pair()}).
+     */
+    private ThreadMagazines own() {
+        Thread t = Thread.currentThread();
+        ThreadMagazines c = byId[(int) t.getId() & (byId.length - 1)];
+        return c != null && c.thread == t && c.epoch == current ? c : null;
+    }
 
     /**
      * The calling thread's pair (a stripe: locked), in the current epoch; throws once closed.

@@ -41,8 +41,14 @@ final class ThreadMagazines {
     final Thread thread;
     /** A stripe's lock, held for the whole call; null for a thread's own pair. */
     private final ReentrantLock lock;
-    /** The generation this pair last synchronized with (null: never). */
+    /**
+     * The generation this pair last synchronized with (null: never). Between calls both
+     * magazines are of it; within a call, a magazine from the depot may be of a newer one,
+     * which the call then joins.
+     */
     Depot.Epoch epoch;
+    /** Checked mode: {@link #epoch}'s slot states (one load less per call); else null. */
+    SlotStates states;
     /** Popped by allocations, pushed by frees. */
     Depot.Magazine loaded;
     /** The other magazine, full or empty in the steady state. */
@@ -110,6 +116,7 @@ final class ThreadMagazines {
             }
         }
         epoch = now;
+        states = now.states;
         newest = 0;
     }
 
