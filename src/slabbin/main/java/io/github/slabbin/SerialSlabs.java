@@ -1,6 +1,7 @@
 package io.github.slabbin;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 
 /**
  * Shared mode in debug mode: every call of every thread runs under one lock, straight on the C
@@ -28,35 +29,28 @@ final class SerialSlabs implements SharedCalls {
         this.sites = sites;
     }
 
-    /** The native allocator; throws once closed. Lock held. */
-    private long open() {
-        long h = handle;
-        if (h == 0) {
-            throw failures.state();
+    /** Runs {@code call} on the open native allocator, under the lock; throws once closed. */
+    private <T> T locked(LongFunction<T> call) {
+        lock.lock();
+        try {
+            long h = handle;
+            if (h == 0) {
+                throw failures.state();
+            }
+            return call.apply(h);
+        } finally {
+            lock.unlock();
         }
-        return h;
     }
 
     @Override
     public long allocate() {
-        lock.lock();
-        try {
-            long h = open();
-            return allocated(h, NativeCalls.allocate(h));
-        } finally {
-            lock.unlock();
-        }
+        return locked(h -> allocated(h, NativeCalls.allocate(h)));
     }
 
     @Override
     public long allocateZeroed() {
-        lock.lock();
-        try {
-            long h = open();
-            return allocated(h, NativeCalls.allocateZeroed(h));
-        } finally {
-            lock.unlock();
-        }
+        return locked(h -> allocated(h, NativeCalls.allocateZeroed(h)));
     }
 
     /** The address of a single allocation, recorded, or the refusal its status means. */
@@ -70,53 +64,41 @@ final class SerialSlabs implements SharedCalls {
 
     @Override
     public void deallocate(long address) {
-        lock.lock();
-        try {
-            int rc = NativeCalls.deallocate(open(), address);
+        locked(h -> {
+            int rc = NativeCalls.deallocate(h, address);
             if (rc != 0) {
                 throw failures.address(rc, address);
             }
             sites.freed(address);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public void allocate(long[] addresses, int offset, int count) {
-        lock.lock();
-        try {
-            long h = open();
+        locked(h -> {
             int rc = NativeCalls.allocateBatch(h, addresses, offset, count);
             if (rc != 0) {
                 throw failures.allocation(h, rc);
             }
             sites.allocated(addresses, offset, count);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public void deallocate(long[] addresses, int offset, int count) {
-        lock.lock();
-        try {
-            long refused = NativeCalls.deallocateBatch(open(), addresses, offset, count);
+        locked(h -> {
+            long refused = NativeCalls.deallocateBatch(h, addresses, offset, count);
             failures.requireBatchFreed(refused, addresses, offset);
             sites.freed(addresses, offset, count);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public int check(long address) {
-        lock.lock();
-        try {
-            return NativeCalls.check(open(), address);
-        } finally {
-            lock.unlock();
-        }
+        return locked(h -> NativeCalls.check(h, address));
     }
 
     @Override
@@ -133,36 +115,25 @@ final class SerialSlabs implements SharedCalls {
 
     @Override
     public void reset() {
-        lock.lock();
-        try {
-            NativeCalls.reset(open());
+        locked(h -> {
+            NativeCalls.reset(h);
             sites.freedByReset();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public long trim() {
-        lock.lock();
-        try {
-            long h = open();
+        return locked(h -> {
             long released = NativeCalls.trim(h);
             sites.forgetReleased(h, released);
             return released;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public SlabStats stats() {
-        lock.lock();
-        try {
-            return NativeStats.read(open()).slabStats();
-        } finally {
-            lock.unlock();
-        }
+        return locked(h -> NativeStats.read(h).slabStats());
     }
 
     @Override

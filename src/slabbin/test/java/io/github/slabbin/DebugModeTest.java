@@ -12,7 +12,6 @@ import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class DebugModeTest {
     @RegisterExtension
     final LogCapture log = new LogCapture();
 
-    /** The {@code magazine} argument of a shared allocator (which has no magazine in debug mode). */
+    /** The {@code magazine} argument for a shared allocator (no magazine in debug mode). */
     static final int SHARED = -1;
 
     /**
@@ -303,23 +302,6 @@ class DebugModeTest {
         }
     }
 
-    /** Runs {@code r} on a new thread named {@code name} and waits for it. */
-    private static void onThread(String name, Runnable r) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, name);
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw new AssertionError("on thread " + name, failure.get());
-        }
-    }
-
     /**
      * Shared debug mode: a slot allocated on one thread and freed on another, then freed again
      * on a third, is refused naming both places; a write after the free is caught by the next
@@ -330,11 +312,11 @@ class DebugModeTest {
     void aSharedDebugAllocatorNamesTheSitesOfEveryThread() throws Exception {
         SlabAllocator a = debug(4, SHARED);
         long[] x = new long[2];
-        onThread("allocating", () -> {
+        TestSupport.onThread("allocating", () -> {
             x[0] = allocateHere(a);
             x[1] = a.allocate();
         });
-        onThread("freeing", () -> freeHere(a, x[0]));
+        TestSupport.onThread("freeing", () -> freeHere(a, x[0]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> a.deallocate(x[0]));
         assertTrue(e.getMessage().startsWith(String.format("0x%x is not a live slot of %s: double"
@@ -342,13 +324,13 @@ class DebugModeTest {
                 site("allocateHere"))), e.getMessage());
         assertTrue(e.getMessage().contains(", freed at " + site("freeHere")), e.getMessage());
         new Pointer(x[0]).setByte(20, (byte) 0x42);
-        onThread("verifying", () -> {
+        TestSupport.onThread("verifying", () -> {
             IllegalStateException u = assertThrows(IllegalStateException.class, a::allocate);
             assertUseAfterFree(u, a, x[0], 20);
         });
         assertEquals(List.of(x[1]), a.debugLiveSlots().stream().map(LiveSlot::address).toList());
         String described = a.toString();
-        onThread("closing", a::close);
+        TestSupport.onThread("closing", a::close);
         List<LogRecord> records = log.records();
         assertEquals(1, records.size(), records.toString());
         assertTrue(records.get(0).getMessage().startsWith(described + " closed with 1 slot still"
@@ -361,27 +343,14 @@ class DebugModeTest {
     @Test
     void aSharedDebugAllocatorStaysExactUnderThreads() throws Exception {
         try (SlabAllocator a = debug(16, SHARED)) {
-            Thread[] ts = new Thread[4];
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            for (int i = 0; i < ts.length; i++) {
-                ts[i] = new Thread(() -> {
-                    try {
-                        for (int r = 0; r < 2_000; r++) {
-                            long s = a.allocate();
-                            TestSupport.writePattern(s, r, 40);
-                            TestSupport.assertPattern(s, r, 40);
-                            a.deallocate(s);
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-                ts[i].start();
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
-            assertNull(failure.get());
+            TestSupport.runThreads(4, me -> {
+                for (int r = 0; r < 2_000; r++) {
+                    long s = a.allocate();
+                    TestSupport.writePattern(s, r, 40);
+                    TestSupport.assertPattern(s, r, 40);
+                    a.deallocate(s);
+                }
+            });
             assertEquals(0, a.stats().liveSlots());
             assertEquals(List.of(), a.debugLiveSlots());
         }

@@ -41,21 +41,9 @@ class SharedModeTest {
         a.close();
     }
 
-    /** Runs {@code r} on a new thread and waits for it; its failure is rethrown here. */
-    private static void onOtherThread(Executable r) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                r.execute();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "other");
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw new AssertionError("on thread other", failure.get());
-        }
+    /** Runs {@code r} on a new thread named "other" and waits for it; fails as it did. */
+    private static void onOtherThread(Executable r) throws InterruptedException {
+        TestSupport.onThread("other", r);
     }
 
     private void assertRefused(long address, int code, Executable call) {

@@ -267,27 +267,6 @@ class SharedStressTest {
         }
     }
 
-    /** Starts {@code n} threads running {@code body} (thread index) and waits for them to end. */
-    private static void runThreads(int n, java.util.function.IntConsumer body) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] ts = new Thread[n];
-        for (int i = 0; i < n; i++) {
-            int me = i;
-            ts[i] = new Thread(() -> {
-                try {
-                    body.accept(me);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            ts[i].start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertNull(failure.get());
-    }
-
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void threadsEndingWithFullMagazinesStrandNoSlot() throws Exception {
@@ -296,7 +275,8 @@ class SharedStressTest {
                 .shared(true).build()) {
             // Each thread frees more than it allocated from its own refill: both its magazines
             // end full and the depot gets the rest.
-            runThreads(8, me -> TestSupport.allocateN(a, 3 * rounds).forEach(a::deallocate));
+            TestSupport.runThreads(8,
+                    me -> TestSupport.allocateN(a, 3 * rounds).forEach(a::deallocate));
             SlabStats st = a.stats();
             assertEquals(0, st.liveSlots());
             // Each ended thread's pair holds at least one full magazine; the depot keeps a few
@@ -311,7 +291,8 @@ class SharedStressTest {
             // Beyond the bound on pairs, the ended threads' pairs give their slots back to the
             // slabs when new threads arrive, one thread after the other.
             for (int i = 0; i < 100; i++) {
-                runThreads(1, me -> TestSupport.allocateN(a, 2 * rounds).forEach(a::deallocate));
+                TestSupport.runThreads(1,
+                        me -> TestSupport.allocateN(a, 2 * rounds).forEach(a::deallocate));
             }
             st = a.stats();
             int maxPairs = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());

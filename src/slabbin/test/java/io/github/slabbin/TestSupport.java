@@ -9,6 +9,9 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.function.Executable;
 
 /** Shared helpers for the tests of the Java API. */
 final class TestSupport {
@@ -98,5 +101,48 @@ final class TestSupport {
 
     static String hex(long address) {
         return String.format("0x%x", address);
+    }
+
+    /**
+     * Starts {@code n} threads running {@code body} (with the thread's index), waits for them
+     * and fails with the first thread's failure, if any.
+     */
+    static void runThreads(int n, IntConsumer body) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] ts = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            int me = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    body.accept(me);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "worker-" + i);
+            ts[i].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("on a worker thread", failure.get());
+        }
+    }
+
+    /** Runs {@code body} on a new thread named {@code name}, waits for it, fails as it did. */
+    static void onThread(String name, Executable body) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                body.execute();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, name);
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError("on thread " + name, failure.get());
+        }
     }
 }
