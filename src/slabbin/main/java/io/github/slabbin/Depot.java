@@ -88,6 +88,11 @@ final class Depot {
         return new Magazine(rounds, checked);
     }
 
+    /** The current generation; lock held. */
+    Epoch epoch() {
+        return epoch;
+    }
+
     /** The native allocator, or 0 once closed; lock held. */
     long handle() {
         return handle;
@@ -102,7 +107,9 @@ final class Depot {
 
     /**
      * Exchanges an empty magazine for a full one: from the depot, or else filled from the slabs
-     * with one batch call (up to {@link #rounds} slots, the first the core handed out on top).
+     * with one batch call (up to {@link #rounds} slots, the first the core handed out on top). If
+     * the slabs are out of memory (a reserve cap), the ended threads' magazines go back to them
+     * first ({@link Failure#reclaimed()}) and the refill is tried once more.
      *
      * @return a magazine holding at least one slot
      * @throws RuntimeException the core's refusal, made by {@code failure} (lock released)
@@ -118,6 +125,9 @@ final class Depot {
             }
             long h = requireOpen(failure);
             int got = NativeCalls.allocateUpTo(h, spent.rounds, 0, rounds);
+            if (got == SlabbinNative.ENOMEM && failure.reclaimed()) {
+                got = NativeCalls.allocateUpTo(h, spent.rounds, 0, rounds);
+            }
             if (got <= 0) {
                 throw failure.allocation(h, got);
             }
@@ -220,5 +230,13 @@ final class Depot {
 
         /** The allocator is closed. */
         RuntimeException closed();
+
+        /**
+         * The slabs are out of memory: returns the slots of ended threads' magazines to them
+         * (lock held).
+         *
+         * @return whether any slot went back
+         */
+        boolean reclaimed();
     }
 }

@@ -4,12 +4,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
 /**
- * Shared mode in debug mode: every call of every thread runs under one lock, straight on the C
- * core in debug mode, with no magazine. So the core poisons every freed slot and verifies the
- * poison when it hands the slot out again, and every allocation and free records its call site,
- * exactly as in a confined debug allocator without a magazine; a double free names where the slot
- * was allocated and first freed, whichever threads did it. Threads take turns: this mode is for
- * hunting bugs, not for speed (a call costs a lock and a stack capture).
+ * Shared mode without magazines ({@code magazine(0)}, and always in debug mode): every call of
+ * every thread runs under one lock, straight on the C core, which gives every thread one LIFO
+ * order and the core's own checks. In debug mode the core poisons every freed slot and verifies
+ * the poison when it hands the slot out again, and every allocation and free records its call
+ * site, exactly as in a confined debug allocator without a magazine; a double free names where
+ * the slot was allocated and first freed, whichever threads did it. Threads take turns: a call
+ * costs a lock (and in debug mode a stack capture).
  *
  * <p>The lock orders the core's calls and the call-site records together, so a slot freed on one
  * thread and handed out again on another is recorded in that order.
@@ -18,9 +19,9 @@ final class SerialSlabs implements SharedCalls {
     /** Guards every native call and every change of {@link #sites}. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Failures failures;
-    /** Where every slot was allocated and freed (debug mode). */
+    /** Debug mode: where every slot was allocated and freed; null otherwise. */
     private final CallSites sites;
-    /** The native allocator (debug mode), 0 once closed; written under {@link #lock}. */
+    /** The native allocator, 0 once closed; written under {@link #lock}. */
     private volatile long handle;
 
     SerialSlabs(Failures failures, long handle, CallSites sites) {
@@ -58,7 +59,9 @@ final class SerialSlabs implements SharedCalls {
         if (result <= 0) {
             throw failures.allocation(h, result);
         }
-        sites.allocated(result);
+        if (sites != null) {
+            sites.allocated(result);
+        }
         return result;
     }
 
@@ -69,7 +72,9 @@ final class SerialSlabs implements SharedCalls {
             if (rc != 0) {
                 throw failures.address(rc, address);
             }
-            sites.freed(address);
+            if (sites != null) {
+                sites.freed(address);
+            }
             return null;
         });
     }
@@ -81,7 +86,9 @@ final class SerialSlabs implements SharedCalls {
             if (rc != 0) {
                 throw failures.allocation(h, rc);
             }
-            sites.allocated(addresses, offset, count);
+            if (sites != null) {
+                sites.allocated(addresses, offset, count);
+            }
             return null;
         });
     }
@@ -91,7 +98,9 @@ final class SerialSlabs implements SharedCalls {
         locked(h -> {
             long refused = NativeCalls.deallocateBatch(h, addresses, offset, count);
             failures.requireBatchFreed(refused, addresses, offset);
-            sites.freed(addresses, offset, count);
+            if (sites != null) {
+                sites.freed(addresses, offset, count);
+            }
             return null;
         });
     }
@@ -117,7 +126,9 @@ final class SerialSlabs implements SharedCalls {
     public void reset() {
         locked(h -> {
             NativeCalls.reset(h);
-            sites.freedByReset();
+            if (sites != null) {
+                sites.freedByReset();
+            }
             return null;
         });
     }
@@ -126,7 +137,9 @@ final class SerialSlabs implements SharedCalls {
     public long trim() {
         return locked(h -> {
             long released = NativeCalls.trim(h);
-            sites.forgetReleased(h, released);
+            if (sites != null) {
+                sites.forgetReleased(h, released);
+            }
             return released;
         });
     }

@@ -561,20 +561,26 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
         }
     }
 
-    /** The pairs of ended threads give their slots back to the slabs; depot lock held. */
-    private void reclaimEnded() {
+    /**
+     * The pairs of ended threads give their slots back to the slabs; depot lock held. Returns
+     * how many went back.
+     */
+    private long reclaimEnded() {
         if (depot.handle() == 0) {
-            return;
+            return 0;
         }
+        long slots = 0;
         List<ThreadMagazines> emptied = new ArrayList<>();
         for (ThreadMagazines c : pairs) {
             if (c.ended()) {
+                slots += c.held(depot.epoch());
                 depot.flush(c.previous, this);
                 depot.flush(c.loaded, this);
                 emptied.add(c);
             }
         }
         dropEnded(emptied);
+        return slots;
     }
 
     /**
@@ -636,5 +642,10 @@ final class SharedSlabs implements SharedCalls, Depot.Failure {
     @Override
     public RuntimeException closed() {
         return failures.state();
+    }
+
+    @Override
+    public boolean reclaimed() {
+        return reclaimEnded() > 0;
     }
 }

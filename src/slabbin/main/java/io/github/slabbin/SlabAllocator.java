@@ -162,7 +162,7 @@ public final class SlabAllocator implements AutoCloseable {
         this.state = new NativeState(h, layout, slabCapacity, sites);
         this.cleanable = CLEANER.register(this, state::release);
         this.shared = !shared ? null
-                : debug ? new SerialSlabs(failures, h, sites)
+                : debug || magazineSlots == 0 ? new SerialSlabs(failures, h, sites)
                 : new SharedSlabs(failures, h, layout.size(), checked, magazineSlots);
     }
 
@@ -901,7 +901,8 @@ public final class SlabAllocator implements AutoCloseable {
         /** Debug mode as set by {@link #debug(boolean)}; null: {@link #DEBUG_PROPERTY} decides. */
         private Boolean debug;
         private long maxReservedBytes;
-        private int magazineSlots;
+        /** Slots per magazine: 0 off, -1 not given (confined: off; shared: 64). */
+        private int magazineSlots = -1;
         private boolean shared;
 
         private Builder(SlotLayout layout) {
@@ -982,7 +983,8 @@ public final class SlabAllocator implements AutoCloseable {
          * Adams, "Magazines and Vmem", USENIX 2001): {@link #allocate()} pops it and
          * {@link #deallocate(long)} pushes it, crossing into native code only to refill it (with
          * up to half its size, through one batch call) or to return its older half when full.
-         * Default 0: no magazine.
+         * Default: no magazine for a confined allocator; for a shared one, magazines of 64 slots
+         * per thread (see {@link #shared(boolean)}), which {@code magazine(0)} turns off.
          *
          * <p>What stays the same: LIFO reuse, lazy slab reservation (a refill takes reserved
          * free slots and reserves a slab only when none is free, so slab counts and reserved
@@ -1011,7 +1013,9 @@ public final class SlabAllocator implements AutoCloseable {
          * method, {@code close()} included, may be called from any thread, and a slot allocated on
          * one thread may be freed on another. The layer of Bonwick and Adams ("Magazines and
          * Vmem", USENIX 2001) sits in front of the slabs: each platform thread keeps a loaded and
-         * a previous magazine of {@link #magazine(int) magazine} slots (default 64), exchanges
+         * a previous magazine of {@link #magazine(int) magazine} slots (default 64; with
+         * {@code magazine(0)} there are none, and every call runs under one lock straight on the
+         * slabs, as in debug mode below), exchanges
          * whole magazines with a depot guarded by one lock (a locked stack pair, so free of ABA),
          * and the depot refills and flushes magazines with one batch call each. Most calls take
          * no lock and make no native call.
@@ -1056,6 +1060,12 @@ public final class SlabAllocator implements AutoCloseable {
          *       without a magazine (a slot allocated on one thread and freed twice on others
          *       names all those places). Threads take turns, so it is for hunting bugs, not for
          *       speed; {@link #magazine(int)} is ignored.
+         *   <li>With {@link #maxReservedBytes(long)}, free slots cached in magazines count as
+         *       reserved: a refill that meets the cap first returns the magazines of ended
+         *       threads to the slabs and tries again, but the magazines of running threads keep
+         *       their slots (up to two magazines per thread, plus the depot's), so an allocation
+         *       can fail with {@link OutOfMemoryError} while some sit there; {@code magazine(0)}
+         *       avoids that.
          *   <li>{@link SlabAllocator#owner()} is null. The native handle must not be used by C
          *       while Java threads call the allocator.
          * </ul>
@@ -1078,7 +1088,9 @@ public final class SlabAllocator implements AutoCloseable {
          *       the slot is handed out again (or leaves the magazine): a write anywhere in a
          *       freed slot makes that call throw {@link IllegalStateException} naming the slot,
          *       the first damaged byte offset and the slot's allocation and free sites; the slot
-         *       is poisoned again and stays free, and the allocator stays usable;
+         *       is poisoned again and stays free, and the allocator stays usable (a damaged
+         *       free-list link, the first 8 bytes of a slot free in the slabs, is named as such,
+         *       and the free list is rebuilt);
          *   <li>call sites: every allocation records its stack (as LWJGL's debug allocator does)
          *       and every free its free site; a double free names where the slot was allocated
          *       and where it was freed first (in the message, and as suppressed exceptions with

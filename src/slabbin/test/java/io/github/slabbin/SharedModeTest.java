@@ -47,8 +47,12 @@ class SharedModeTest {
     }
 
     private void assertRefused(long address, int code, Executable call) {
+        assertRefused(address, code, call, a);
+    }
+
+    private static void assertRefused(long address, int code, Executable call, SlabAllocator of) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertEquals(String.format("0x%x is not a live slot of %s: %s", address, a,
+        assertEquals(String.format("0x%x is not a live slot of %s: %s", address, of,
                 Failures.reason(code)), e.getMessage());
     }
 
@@ -325,6 +329,55 @@ class SharedModeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, b::allocateZeroed);
         assertEquals(b + " is closed", e.getMessage());
         assertTrue(b.isClosed());
+    }
+
+    /**
+     * {@code magazine(0)}: no magazines, every call straight on the slabs under one lock, so all
+     * threads share one LIFO order and no free slot is cached anywhere.
+     */
+    @Test
+    void withoutMagazinesEveryThreadSharesOneLifoOrder() throws Exception {
+        try (SlabAllocator b = SlabAllocator.builder(LAYOUT).slabCapacity(CAPACITY).magazine(0)
+                .shared(true).build()) {
+            long x = b.allocate();
+            long y = b.allocate();
+            assertEquals(x + LAYOUT.stride(), y, "bumped in order");
+            onOtherThread(() -> b.deallocate(x));
+            assertEquals(x, b.allocate(), "the slot freed on the other thread comes back first");
+            onOtherThread(() -> {
+                b.deallocate(y);
+                assertRefused(y, SlabbinNative.EDOUBLEFREE, () -> b.deallocate(y), b);
+            });
+            SlabStats st = b.stats();
+            assertEquals(1, st.liveSlots());
+            assertEquals(0, st.magazineSlots());
+            assertEquals(2, st.peakLiveSlots(), "exact: no magazine holds slots");
+            assertFalse(b.isDebug());
+            assertEquals(y, b.allocate());
+        }
+    }
+
+    /**
+     * With a reserve cap, a refill that meets it takes back the slots that an ended thread's
+     * magazines hold, instead of failing with free slots cached there.
+     */
+    @Test
+    void aRefillAtTheReserveCapTakesBackTheSlotsOfEndedThreads() throws Exception {
+        int capacity = 64;
+        try (SlabAllocator b = SlabAllocator.builder(LAYOUT).slabCapacity(capacity)
+                .maxReservedBytes(capacity * LAYOUT.stride()).magazine(ROUNDS).shared(true)
+                .build()) {
+            List<Long> all = TestSupport.allocateN(b, capacity);
+            // Two magazines' worth: both of that thread's magazines end full, none goes to the
+            // depot.
+            List<Long> freed = all.subList(0, 2 * ROUNDS);
+            onOtherThread(() -> freed.forEach(b::deallocate));
+            assertEquals(2 * ROUNDS, b.stats().magazineSlots());
+            long again = b.allocate();
+            assertTrue(freed.contains(again), "one of the ended thread's slots");
+            assertEquals(1, b.stats().slabCount());
+            assertEquals(capacity - 2 * ROUNDS + 1, b.stats().liveSlots());
+        }
     }
 
     @Test
