@@ -126,8 +126,9 @@ public final class SlabAllocator implements AutoCloseable {
     /** Every exception this allocator throws. */
     private final Failures failures;
     /**
-     * Shared mode: where every call goes ({@link SharedSlabs}, or {@link SerialSlabs} in debug
-     * mode); null when confined. Package-private for the shared mode's race tests.
+     * Shared mode: where every call goes ({@link SharedSlabs}, or {@link SerialSlabs} without
+     * magazines: debug mode or {@code magazine(0)}); null when confined. Package-private for the
+     * shared mode's race tests.
      */
     final SharedCalls shared;
 
