@@ -56,13 +56,7 @@ final class SerialSlabs implements SharedCalls {
 
     /** The address of a single allocation, recorded, or the refusal its status means. */
     private long allocated(long h, long result) {
-        if (result <= 0) {
-            throw failures.allocation(h, result);
-        }
-        if (sites != null) {
-            sites.allocated(result);
-        }
-        return result;
+        return SlabAllocator.allocated(failures, sites, h, result);
     }
 
     @Override

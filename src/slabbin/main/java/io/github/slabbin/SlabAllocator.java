@@ -251,11 +251,17 @@ public final class SlabAllocator implements AutoCloseable {
         return allocateSlow();
     }
 
-    /**
-     * The result of a native single allocation: the address (recorded in debug mode), or a
-     * status that becomes the exception.
-     */
+    /** The result of a native single allocation of this allocator: see the static one. */
     private long allocated(long h, long result) {
+        return allocated(failures, sites, h, result);
+    }
+
+    /**
+     * The result of a native single allocation on {@code h}: the address (recorded in
+     * {@code sites}, debug mode, else null), or a status that becomes the exception of
+     * {@code failures}. Also for the shared mode's {@link SerialSlabs}.
+     */
+    static long allocated(Failures failures, CallSites sites, long h, long result) {
         if (result <= 0) {
             throw failures.allocation(h, result);
         }
