@@ -108,6 +108,10 @@ public final class SlabAllocator implements AutoCloseable {
     private final SlotLayout layout;
     private final int slabCapacity;
     private final boolean checked;
+    /**
+     * The thread every call must come from; null for a shared allocator, so the confined fast
+     * paths' owner test never passes there and they need no shared-mode test of their own.
+     */
     private final Thread owner;
     private final NativeState state;
     private final Cleaner.Cleanable cleanable;
@@ -225,22 +229,18 @@ public final class SlabAllocator implements AutoCloseable {
         // magazine path is in allocateSlow().
         Magazine m = magazine;
         if (m == null) {
-            if (shared != null) {
-                try {
-                    return shared.allocate();
-                } finally {
-                    Reference.reachabilityFence(this);
-                }
-            }
             long h = handle;
-            if (Thread.currentThread() != owner || h == 0) {
-                throw failures.state();
-            }
             try {
-                return allocated(h, NativeCalls.allocate(h));
+                if (Thread.currentThread() == owner && h != 0) {
+                    return allocated(h, NativeCalls.allocate(h));
+                }
+                if (shared != null) {           // no owner: never taken above
+                    return shared.allocate();
+                }
             } finally {
                 Reference.reachabilityFence(this);
             }
+            throw failures.state();
         }
         if (Thread.currentThread() == owner && handle != 0) {
             long address = m.pop();
@@ -324,30 +324,26 @@ public final class SlabAllocator implements AutoCloseable {
         // the magazine path is in deallocateSlow().
         Magazine m = magazine;
         if (m == null) {
-            if (shared != null) {
-                try {
-                    shared.deallocate(address);
-                } finally {
-                    Reference.reachabilityFence(this);
-                }
-                return;
-            }
             long h = handle;
-            if (Thread.currentThread() != owner || h == 0) {
-                throw failures.state();
-            }
             try {
-                int rc = NativeCalls.deallocate(h, address);
-                if (rc != 0) {
-                    throw failures.address(rc, address);
+                if (Thread.currentThread() == owner && h != 0) {
+                    int rc = NativeCalls.deallocate(h, address);
+                    if (rc != 0) {
+                        throw failures.address(rc, address);
+                    }
+                    if (sites != null) {
+                        sites.freed(address);
+                    }
+                    return;
                 }
-                if (sites != null) {
-                    sites.freed(address);
+                if (shared != null) {           // no owner: never taken above
+                    shared.deallocate(address);
+                    return;
                 }
             } finally {
                 Reference.reachabilityFence(this);
             }
-            return;
+            throw failures.state();
         }
         if (Thread.currentThread() != owner || handle == 0 || !m.push(address)) {
             deallocateSlow(address);

@@ -116,6 +116,15 @@ class RecordTraceTest {
      * Checks that a kept trace is well formed: header, end marker, no NUL byte, its file name
      * carries its pid, it parses and has as many events as the index says.
      */
+    /** Every row that names a trace file ("-": the process wrote none) is well formed. */
+    private static void assertAllWellFormed(Path out, List<Row> rows) throws IOException {
+        for (Row row : rows) {
+            if (!row.file().equals("-")) {
+                assertWellFormed(out, row);
+            }
+        }
+    }
+
     private static void assertWellFormed(Path out, Row row) throws IOException {
         Path file = out.resolve(row.file());
         assertTrue(row.file().startsWith(row.pid() + "-"), row.toString());
@@ -185,11 +194,7 @@ class RecordTraceTest {
         }
         assertTrue(first.pid() != second.pid(), rows.toString());
         assertWellFormed(out, sh);
-        for (Row row : rows) {
-            if (!row.file().equals("-")) {
-                assertWellFormed(out, row);
-            }
-        }
+        assertAllWellFormed(out, rows);
     }
 
     @Test
@@ -255,11 +260,7 @@ class RecordTraceTest {
         assertEquals(1, rowsOf(rows, "ls " + dir).size(), rows.toString());
         long forks = rows.stream().filter(x -> x.origin().equals("fork")).count();
         assertTrue(forks >= 2, rows.toString());
-        for (Row row : rows) {
-            if (!row.file().equals("-")) {
-                assertWellFormed(out, row);
-            }
-        }
+        assertAllWellFormed(out, rows);
     }
 
     @Test
